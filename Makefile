@@ -1,0 +1,55 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Thin wrapper around the kernel's build system.
+#
+#   make                    build every module against the default kernel
+#   make KVER=6.1.0-N-amd64 ... against /lib/modules/$(KVER)/build
+#   make KDIR=/path/to/tree ... against a kernel tree or headers directory
+#   make check              W=1 build and sparse (C=2); fails on any warning
+#   make style              checkpatch, where the kernel tree has it
+#   make install            modules_install into /lib/modules/$(KVER)/updates
+#   make tests              also build the test-only modules (PV_TESTS=1)
+#   make clean
+#
+# Default kernel: the running one if its headers are installed, otherwise
+# the newest /lib/modules/*/build (a build host often runs another kernel).
+
+KVER ?= $(shell uname -r)
+KDIR ?= $(firstword $(wildcard /lib/modules/$(KVER)/build) \
+		    $(lastword $(sort $(wildcard /lib/modules/*/build))))
+PV_VERSION ?= $(shell $(CURDIR)/scripts/version.sh)
+
+KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) PV_VERSION=$(PV_VERSION)
+
+all: modules
+
+modules:
+	@test -n "$(KDIR)" || { echo "no kernel headers found: install linux-headers-amd64 or set KDIR" >&2; exit 1; }
+	$(KMAKE) modules
+
+tests:
+	$(KMAKE) PV_TESTS=1 modules
+
+install: modules
+	$(KMAKE) INSTALL_MOD_DIR=updates modules_install
+
+# Any line from the compiler or sparse is a failure: a clean tree prints none.
+check:
+	$(KMAKE) PV_TESTS=1 clean >/dev/null
+	$(KMAKE) PV_TESTS=1 W=1 modules 2>&1 | tee .check-w1.log
+	$(KMAKE) PV_TESTS=1 C=2 CF="-D__CHECK_ENDIAN__" modules 2>&1 | tee .check-sparse.log
+	@if grep -E 'warning:|error:' .check-w1.log .check-sparse.log; then \
+		echo "make check: FAILED (warnings above)"; exit 1; \
+	else \
+		echo "make check: W=1 and sparse clean against $(KDIR)"; \
+	fi
+
+style:
+	@test -x $(KDIR)/scripts/checkpatch.pl || { echo "no checkpatch.pl in $(KDIR)" >&2; exit 1; }
+	find modules include tests -name '*.[ch]' | xargs $(KDIR)/scripts/checkpatch.pl --no-tree --terse -f
+
+clean:
+	$(KMAKE) PV_TESTS=1 clean
+	rm -f .check-w1.log .check-sparse.log
+
+.PHONY: all modules tests install check style clean

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The pv network class: what a backend provides so that pv_net can put a
+ * netdev with NAPI on top of it.
+ *
+ * The model fits paired tx/rx rings with one interrupt per pair (VMXNET3,
+ * Xen netif, virtio-net): pv_net owns the net_device and one NAPI context
+ * per queue pair. The backend's interrupt handler masks the queue's
+ * interrupt and calls pv_net_schedule(); pv_net's NAPI poll calls the
+ * backend's poll op, which reaps tx completions and hands received skbs up
+ * through pv_net_receive(); when the budget was not used up pv_net calls
+ * irq_enable().
+ */
+#ifndef _PV_NET_H
+#define _PV_NET_H
+
+#include <linux/etherdevice.h>
+#include <linux/netdevice.h>
+#include <pv/pv.h>
+
+/* pv_device::features bits of a network device. */
+#define PV_NET_F_TX_CSUM	BIT_ULL(0)	/* checksums partial tx packets */
+#define PV_NET_F_RX_CSUM	BIT_ULL(1)	/* validates rx checksums */
+#define PV_NET_F_TSO		BIT_ULL(2)	/* segments TCPv4 */
+#define PV_NET_F_TSO6		BIT_ULL(3)	/* segments TCPv6 */
+#define PV_NET_F_LRO		BIT_ULL(4)	/* aggregates rx */
+#define PV_NET_F_SG		BIT_ULL(5)	/* tx scatter-gather */
+#define PV_NET_F_MQ		BIT_ULL(6)	/* more than one queue pair */
+#define PV_NET_F_MTU		BIT_ULL(7)	/* MTU can be changed */
+
+/**
+ * struct pv_net_config - a network device's parameters
+ * @mac: permanent MAC address
+ * @mtu: MTU to start with; 0 means ETH_DATA_LEN
+ * @min_mtu: smallest MTU; 0 means ETH_MIN_MTU
+ * @max_mtu: largest MTU; 0 means ETH_DATA_LEN
+ * @nr_queues: queue pairs, >= 1
+ * @rx_ring_size: rx descriptors per queue
+ * @tx_ring_size: tx descriptors per queue
+ * @max_rx_ring_size: largest rx ring set_ringparam() accepts; 0: fixed
+ * @max_tx_ring_size: likewise for tx
+ * @speed: link speed in Mb/s, SPEED_UNKNOWN when the host does not say
+ * @link_up: carrier at open
+ *
+ * Filled by pv_net_ops::get_config(); the front-end zeroes it first.
+ */
+struct pv_net_config {
+	u8 mac[ETH_ALEN];
+	u32 mtu;
+	u32 min_mtu;
+	u32 max_mtu;
+	u16 nr_queues;
+	u16 rx_ring_size;
+	u16 tx_ring_size;
+	u16 max_rx_ring_size;
+	u16 max_tx_ring_size;
+	u32 speed;
+	bool link_up;
+};
+
+/**
+ * struct pv_net_callbacks - how a backend reaches the front-end
+ * @schedule: queue pair @queue has work; the backend has masked its
+ *	interrupt. Any context, including hard interrupt.
+ * @receive: hand a received packet up, from within poll() only. The
+ *	backend has set the skb's length, checksum state and GSO fields; the
+ *	front-end sets the protocol and feeds GRO.
+ * @tx_stop: the tx ring of @queue is full; stop feeding it. From xmit().
+ * @tx_wake: the tx ring of @queue has room again. From poll().
+ * @link_changed: the carrier changed; any context.
+ */
+struct pv_net_callbacks {
+	void (*schedule)(struct pv_device *pdev, u16 queue);
+	void (*receive)(struct pv_device *pdev, u16 queue, struct sk_buff *skb);
+	void (*tx_stop)(struct pv_device *pdev, u16 queue);
+	void (*tx_wake)(struct pv_device *pdev, u16 queue);
+	void (*link_changed)(struct pv_device *pdev, bool up, u32 speed);
+};
+
+/**
+ * struct pv_net_ops - network class ops, implemented by a backend
+ * @get_config: fill @cfg. Required. Process context, may sleep.
+ * @open: allocate and post the rings of @nr_queues queue pairs with the
+ *	given MTU, enable interrupts; callbacks may start at once. Required.
+ *	Process context with RTNL held, may sleep.
+ * @close: disable interrupts, free the rings and every skb in them; no
+ *	callbacks after return. Required. Process context with RTNL held.
+ * @xmit: put @skb on tx queue @queue. Required. Softirq context with the
+ *	tx queue's lock held. @more is true when another packet follows at
+ *	once (the backend may delay the doorbell). Returns NETDEV_TX_OK (the
+ *	skb is the backend's, even if it dropped it) or NETDEV_TX_BUSY.
+ * @poll: reap tx completions and receive at most @budget packets on queue
+ *	pair @queue. Required. Softirq (NAPI) context. Returns packets
+ *	received.
+ * @irq_enable: unmask the interrupt of queue pair @queue. Required. Softirq
+ *	context.
+ * @set_mtu: change the MTU while open. Optional (without it the MTU is
+ *	fixed while the interface is up). Process context, RTNL held.
+ * @set_features: apply offload changes (NETIF_F_* bits). Optional. Process
+ *	context, RTNL held.
+ * @set_ring_size: resize the rings (the device is closed). Optional.
+ *	Process context, RTNL held.
+ * @get_stats_count: number of backend-specific ethtool -S counters.
+ *	Optional. Process context.
+ * @get_stats_strings: their names, ETH_GSTRING_LEN bytes each. Optional.
+ * @get_stats: their values. Optional. Process context.
+ */
+struct pv_net_ops {
+	int (*get_config)(struct pv_device *pdev, struct pv_net_config *cfg);
+	int (*open)(struct pv_device *pdev, u16 nr_queues, u32 mtu);
+	void (*close)(struct pv_device *pdev);
+	netdev_tx_t (*xmit)(struct pv_device *pdev, u16 queue,
+			    struct sk_buff *skb, bool more);
+	int (*poll)(struct pv_device *pdev, u16 queue, int budget);
+	void (*irq_enable)(struct pv_device *pdev, u16 queue);
+	int (*set_mtu)(struct pv_device *pdev, u32 mtu);
+	int (*set_features)(struct pv_device *pdev, netdev_features_t features);
+	int (*set_ring_size)(struct pv_device *pdev, u16 rx, u16 tx);
+	int (*get_stats_count)(struct pv_device *pdev);
+	void (*get_stats_strings)(struct pv_device *pdev, u8 *data);
+	void (*get_stats)(struct pv_device *pdev, u64 *data);
+};
+
+static inline int pv_net_get_config(struct pv_device *pdev,
+				    struct pv_net_config *cfg)
+{
+	might_sleep();
+	memset(cfg, 0, sizeof(*cfg));
+	return pdev->ops.net->get_config(pdev, cfg);
+}
+
+static inline int pv_net_open(struct pv_device *pdev,
+			      const struct pv_net_callbacks *cb,
+			      u16 nr_queues, u32 mtu)
+{
+	might_sleep();
+	pdev->cb.net = cb;
+	return pdev->ops.net->open(pdev, nr_queues, mtu);
+}
+
+static inline void pv_net_close(struct pv_device *pdev)
+{
+	might_sleep();
+	pdev->ops.net->close(pdev);
+}
+
+static inline netdev_tx_t pv_net_xmit(struct pv_device *pdev, u16 queue,
+				      struct sk_buff *skb, bool more)
+{
+	return pdev->ops.net->xmit(pdev, queue, skb, more);
+}
+
+static inline int pv_net_poll(struct pv_device *pdev, u16 queue, int budget)
+{
+	return pdev->ops.net->poll(pdev, queue, budget);
+}
+
+static inline void pv_net_irq_enable(struct pv_device *pdev, u16 queue)
+{
+	pdev->ops.net->irq_enable(pdev, queue);
+}
+
+static inline int pv_net_set_mtu(struct pv_device *pdev, u32 mtu)
+{
+	might_sleep();
+	if (!pdev->ops.net->set_mtu)
+		return -EOPNOTSUPP;
+	return pdev->ops.net->set_mtu(pdev, mtu);
+}
+
+static inline int pv_net_set_features(struct pv_device *pdev,
+				      netdev_features_t features)
+{
+	might_sleep();
+	if (!pdev->ops.net->set_features)
+		return 0;
+	return pdev->ops.net->set_features(pdev, features);
+}
+
+static inline int pv_net_set_ring_size(struct pv_device *pdev, u16 rx, u16 tx)
+{
+	might_sleep();
+	if (!pdev->ops.net->set_ring_size)
+		return -EOPNOTSUPP;
+	return pdev->ops.net->set_ring_size(pdev, rx, tx);
+}
+
+static inline int pv_net_get_stats_count(struct pv_device *pdev)
+{
+	if (!pdev->ops.net->get_stats_count)
+		return 0;
+	return pdev->ops.net->get_stats_count(pdev);
+}
+
+static inline void pv_net_get_stats_strings(struct pv_device *pdev, u8 *data)
+{
+	if (pdev->ops.net->get_stats_strings)
+		pdev->ops.net->get_stats_strings(pdev, data);
+}
+
+static inline void pv_net_get_stats(struct pv_device *pdev, u64 *data)
+{
+	if (pdev->ops.net->get_stats)
+		pdev->ops.net->get_stats(pdev, data);
+}
+
+/* Backend side: valid between open() and the return of close(). */
+static inline void pv_net_schedule(struct pv_device *pdev, u16 queue)
+{
+	pdev->cb.net->schedule(pdev, queue);
+}
+
+static inline void pv_net_receive(struct pv_device *pdev, u16 queue,
+				  struct sk_buff *skb)
+{
+	pdev->cb.net->receive(pdev, queue, skb);
+}
+
+static inline void pv_net_tx_stop(struct pv_device *pdev, u16 queue)
+{
+	pdev->cb.net->tx_stop(pdev, queue);
+}
+
+static inline void pv_net_tx_wake(struct pv_device *pdev, u16 queue)
+{
+	pdev->cb.net->tx_wake(pdev, queue);
+}
+
+static inline void pv_net_link_changed(struct pv_device *pdev, bool up,
+				       u32 speed)
+{
+	pdev->cb.net->link_changed(pdev, up, speed);
+}
+
+#endif /* _PV_NET_H */

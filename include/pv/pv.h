@@ -1,0 +1,304 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pv_core: the hypervisor-ops interface.
+ *
+ * Three parties meet here:
+ *  - a backend (pv_vmi, pv_xen, ...) registers one struct pv_hypervisor and
+ *    then one struct pv_device per paravirtual device it found;
+ *  - pv_core runs the "pv" bus, matches devices to drivers and exposes the
+ *    state in sysfs (docs/sysfs-abi.md);
+ *  - front-ends (pv_blk, pv_net, pv_clock) register struct pv_driver and talk
+ *    to their device only through the class ops wrappers in <pv/blk.h>,
+ *    <pv/net.h> and <pv/clock.h>.
+ *
+ * All exports are GPL-only and live in the PV_CORE symbol namespace: users
+ * add PV_IMPORT_NS() to their module. docs/pv-abi.md describes every op.
+ */
+#ifndef _PV_PV_H
+#define _PV_PV_H
+
+#include <linux/device.h>
+#include <linux/mod_devicetable.h>
+#include <linux/module.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/uuid.h>
+
+/*
+ * PV_ABI_VERSION: bumped whenever a structure or op in include/pv/ changes
+ * incompatibly. Backends and front-ends record the version they were built
+ * against at registration; pv_core refuses a mismatch.
+ */
+#define PV_ABI_VERSION		1
+
+/**
+ * enum pv_class - what a pv device is
+ * @PV_CLASS_BLK: a block device, ops in struct pv_blk_ops
+ * @PV_CLASS_NET: a network interface, ops in struct pv_net_ops
+ * @PV_CLASS_CLOCK: a clock counter, ops in struct pv_clock_ops
+ * @PV_CLASS_MAX: number of classes + 1; not a class
+ *
+ * Zero is not a class: it terminates id tables.
+ */
+enum pv_class {
+	PV_CLASS_BLK = 1,
+	PV_CLASS_NET,
+	PV_CLASS_CLOCK,
+	PV_CLASS_MAX,
+};
+
+#define PV_NAME_LEN		32
+
+struct pv_hypervisor;
+struct pv_device;
+
+/**
+ * struct pv_hypervisor_ops - what a backend can tell about its hypervisor
+ * @get_version: write the hypervisor's version as a NUL-terminated string
+ *	into @buf (at most @size bytes). Optional. Process context, may sleep.
+ *	Returns 0 or a negative errno.
+ * @get_product: like @get_version, for the product name ("VMware", "Xen").
+ *	Optional.
+ * @get_uuid: the virtual machine's UUID as the hypervisor reports it.
+ *	Optional. Process context, may sleep. Returns 0, -ENODATA when the
+ *	hypervisor has none, or another negative errno.
+ * @get_tsc_khz: the TSC frequency the hypervisor reports, in kHz. Optional.
+ *	Process context, may sleep. Returns 0, or -ENODATA when the hypervisor
+ *	does not report one (callers then fall back to the kernel's
+ *	calibration, tsc_khz).
+ *
+ * pv_core calls them for sysfs reads with its registry mutex held, so they
+ * must not call back into the registry; front-ends call them through the
+ * pv_hv_*() wrappers while bound to one of the hypervisor's devices. Either
+ * way the hypervisor is registered throughout the call.
+ */
+struct pv_hypervisor_ops {
+	int (*get_version)(struct pv_hypervisor *hv, char *buf, size_t size);
+	int (*get_product)(struct pv_hypervisor *hv, char *buf, size_t size);
+	int (*get_uuid)(struct pv_hypervisor *hv, uuid_t *uuid);
+	int (*get_tsc_khz)(struct pv_hypervisor *hv, u32 *khz);
+};
+
+/**
+ * struct pv_hypervisor - a backend, as registered with pv_core
+ * @name: short lower-case hypervisor name ("vmware", "xen"). Appears in
+ *	sysfs and in device modaliases; [a-z0-9_] only, < PV_NAME_LEN.
+ * @owner: the backend module; filled in by pv_hypervisor_register().
+ * @detect: called once by pv_hypervisor_register() before anything else is
+ *	done with the hypervisor. Returns 0 when the hypervisor is present,
+ *	-ENODEV when it is not (the backend logs the one line that says why),
+ *	or another negative errno. Process context, may sleep.
+ * @ops: information queries; may be NULL when the backend answers none.
+ * @abi_version: PV_ABI_VERSION the backend was built with; filled in by
+ *	pv_hypervisor_register().
+ * @priv: for the backend.
+ *
+ * Only one hypervisor is registered at a time. The backend must keep the
+ * structure alive until pv_hypervisor_unregister() returns.
+ */
+struct pv_hypervisor {
+	const char *name;
+	struct module *owner;
+	int (*detect)(struct pv_hypervisor *hv);
+	const struct pv_hypervisor_ops *ops;
+	unsigned int abi_version;
+	void *priv;
+};
+
+/**
+ * struct pv_device_id - what a front-end binds to
+ * @class: an enum pv_class value; 0 terminates the table
+ * @hypervisor: a hypervisor name, or NULL (or "") to match any
+ */
+struct pv_device_id {
+	u32 class;
+	const char *hypervisor;
+};
+
+struct pv_blk_ops;
+struct pv_blk_callbacks;
+struct pv_net_ops;
+struct pv_net_callbacks;
+struct pv_clock_ops;
+
+/* Bits in pv_device::state_flags. */
+#define PV_DEVICE_BROKEN	0	/* host misbehaved; see pv_device_mark_broken() */
+
+/**
+ * struct pv_device - a paravirtual device on the pv bus
+ * @dev: the driver-model device; its parent is the backend's device (a
+ *	PCI function, a xenbus device) or NULL.
+ * @hv: the hypervisor whose backend registered the device.
+ * @class: enum pv_class value.
+ * @index: number within the class, used in the device name (pvblk0, ...).
+ * @features: class-specific PV_*_F_* bits: what the device can do. Set by
+ *	the backend before pv_device_add(); later changes only through
+ *	pv_device_set_features().
+ * @ops: class ops table, set by the backend before pv_device_add(); use the
+ *	class wrappers, never call through it directly.
+ * @cb: callbacks a front-end handed to the backend when it started the
+ *	device (see the class headers); set by the wrappers.
+ * @backend_priv: for the backend.
+ * @frontend_priv: for the bound front-end.
+ * @state_flags: PV_DEVICE_* bits, atomic.
+ * @config_lock: protects @config_enabled against pv_device_config_changed()
+ *	running concurrently with probe/remove.
+ * @config_enabled: the bound driver wants config_changed() calls.
+ *
+ * Allocated by pv_device_alloc() and freed by the driver core when the last
+ * reference goes; backends never kfree() it.
+ */
+struct pv_device {
+	struct device dev;
+	struct pv_hypervisor *hv;
+	u32 class;
+	int index;
+	u64 features;
+	union {
+		const struct pv_blk_ops *blk;
+		const struct pv_net_ops *net;
+		const struct pv_clock_ops *clock;
+	} ops;
+	union {
+		const struct pv_blk_callbacks *blk;
+		const struct pv_net_callbacks *net;
+	} cb;
+	void *backend_priv;
+	void *frontend_priv;
+	unsigned long state_flags;
+	spinlock_t config_lock;
+	bool config_enabled;
+};
+
+#define to_pv_device(d)	container_of(d, struct pv_device, dev)
+
+/**
+ * struct pv_driver - a front-end
+ * @id_table: devices this driver binds to, terminated by a zero class.
+ * @probe: bind to a device. Process context, may sleep. Returns 0 or a
+ *	negative errno.
+ * @remove: unbind. Process context, may sleep. After it returns the driver
+ *	makes no more calls into the device's ops and the backend makes no
+ *	more callbacks.
+ * @config_changed: the backend reports a change of configuration (capacity,
+ *	link, ...). Optional. Called in atomic context with the device's
+ *	config_lock held, never before probe() returned 0 nor after remove()
+ *	started; schedule work for anything that sleeps.
+ * @driver: the driver-model driver; set .name, leave the rest to pv_core.
+ */
+struct pv_driver {
+	const struct pv_device_id *id_table;
+	int (*probe)(struct pv_device *pdev);
+	void (*remove)(struct pv_device *pdev);
+	void (*config_changed)(struct pv_device *pdev);
+	struct device_driver driver;
+};
+
+#define to_pv_driver(d)	container_of(d, struct pv_driver, driver)
+
+/* Registry: backends. */
+int __pv_hypervisor_register(struct pv_hypervisor *hv, struct module *owner,
+			     unsigned int abi_version);
+void pv_hypervisor_unregister(struct pv_hypervisor *hv);
+
+/**
+ * pv_hypervisor_register() - make a backend's hypervisor the active one
+ * @hv: the backend's hypervisor; @hv->name and @hv->detect must be set.
+ *
+ * Checks the ABI version, refuses a second hypervisor (-EBUSY) or a second
+ * registration of the same name (-EEXIST), then calls @hv->detect. Process
+ * context. Returns 0 or a negative errno, which module init should return.
+ */
+#define pv_hypervisor_register(hv) \
+	__pv_hypervisor_register(hv, THIS_MODULE, PV_ABI_VERSION)
+
+static inline int pv_hv_get_version(struct pv_hypervisor *hv, char *buf,
+				    size_t size)
+{
+	might_sleep();
+	if (!hv->ops || !hv->ops->get_version)
+		return -EOPNOTSUPP;
+	return hv->ops->get_version(hv, buf, size);
+}
+
+static inline int pv_hv_get_product(struct pv_hypervisor *hv, char *buf,
+				    size_t size)
+{
+	might_sleep();
+	if (!hv->ops || !hv->ops->get_product)
+		return -EOPNOTSUPP;
+	return hv->ops->get_product(hv, buf, size);
+}
+
+static inline int pv_hv_get_uuid(struct pv_hypervisor *hv, uuid_t *uuid)
+{
+	might_sleep();
+	if (!hv->ops || !hv->ops->get_uuid)
+		return -EOPNOTSUPP;
+	return hv->ops->get_uuid(hv, uuid);
+}
+
+static inline int pv_hv_get_tsc_khz(struct pv_hypervisor *hv, u32 *khz)
+{
+	might_sleep();
+	if (!hv->ops || !hv->ops->get_tsc_khz)
+		return -EOPNOTSUPP;
+	return hv->ops->get_tsc_khz(hv, khz);
+}
+
+/* Devices: backends. */
+struct pv_device *pv_device_alloc(struct pv_hypervisor *hv, u32 class,
+				  struct device *parent);
+int pv_device_add(struct pv_device *pdev);
+void pv_device_unregister(struct pv_device *pdev);
+void pv_device_put(struct pv_device *pdev);
+void pv_device_set_features(struct pv_device *pdev, u64 features);
+void pv_device_config_changed(struct pv_device *pdev);
+void pv_device_mark_broken(struct pv_device *pdev, const char *why);
+
+/**
+ * pv_device_is_broken() - has the host misbehaved on this device?
+ * @pdev: the device
+ *
+ * Any context. Front-ends fail new I/O on a broken device.
+ */
+static inline bool pv_device_is_broken(const struct pv_device *pdev)
+{
+	return test_bit(PV_DEVICE_BROKEN, &pdev->state_flags);
+}
+
+/* Drivers: front-ends. */
+int __pv_driver_register(struct pv_driver *drv, struct module *owner,
+			 const char *mod_name, unsigned int abi_version);
+void pv_driver_unregister(struct pv_driver *drv);
+
+/**
+ * pv_driver_register() - register a front-end with the pv bus
+ * @drv: the driver; @drv->driver.name and @drv->id_table must be set
+ *
+ * Process context. Returns 0 or a negative errno.
+ */
+#define pv_driver_register(drv) \
+	__pv_driver_register(drv, THIS_MODULE, KBUILD_MODNAME, PV_ABI_VERSION)
+
+/**
+ * module_pv_driver() - a module whose init/exit only (un)register @drv
+ * @drv: struct pv_driver
+ */
+#define module_pv_driver(drv) \
+	module_driver(drv, pv_driver_register, pv_driver_unregister)
+
+/**
+ * PV_MODULE_ALIAS_CLASS() - let a backend's device autoload this front-end
+ * @cls: class name as in the modalias: blk, net or clock
+ *
+ * Device uevents carry MODALIAS=pv:<class>:<hypervisor>; a front-end that
+ * serves every hypervisor declares the wildcard alias.
+ */
+#define PV_MODULE_ALIAS_CLASS(cls)	MODULE_ALIAS("pv:" #cls ":*")
+
+const char *pv_class_name(u32 class);
+
+extern struct bus_type pv_bus_type;
+
+#endif /* _PV_PV_H */

@@ -1,0 +1,28 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# probe.sh SRCTREE [OBJTREE]: print -D flags describing the target kernel.
+#
+# Every probe asks the headers what they declare, never which version they
+# are, so backports are handled the same as upstream. Each flag is consumed
+# by modules/compat/compat.h and nowhere else.
+src=$1
+inc=$src/include
+
+has() { # has FILE EXTENDED-REGEX
+	grep -Eqs -- "$2" "$inc/$1"
+}
+
+# 6.3 made bus_type::uevent take a const device.
+has linux/device/bus.h 'int \(\*uevent\)\(const struct device \*' ||
+	echo -DPV_COMPAT_BUS_UEVENT_MUTABLE
+# 6.11 made bus_type::match take a const driver.
+has linux/device/bus.h 'int \(\*match\)\(struct device \*dev, const struct device_driver \*' ||
+	echo -DPV_COMPAT_BUS_MATCH_MUTABLE
+# 6.4 made bus attribute callbacks take a const bus_type.
+has linux/device/bus.h 'ssize_t \(\*show\)\(const struct bus_type \*' ||
+	echo -DPV_COMPAT_BUS_ATTR_MUTABLE
+# 6.13 made symbol namespaces string literals.
+has linux/module.h 'MODULE_INFO\(import_ns, __stringify\(ns\)\)' &&
+	echo -DPV_COMPAT_NS_IDENTIFIER
+exit 0

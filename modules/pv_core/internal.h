@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* pv_core internals shared between its files; not part of the pv ABI. */
+#ifndef _PV_CORE_INTERNAL_H
+#define _PV_CORE_INTERNAL_H
+
+#include <linux/mutex.h>
+#include <pv/pv.h>
+
+/*
+ * pv_registry_lock serialises (un)registration of hypervisors and guards
+ * pv_active_hv. Held across detect() and the sysfs queries, so a reader
+ * never sees a hypervisor that is being torn down.
+ */
+extern struct mutex pv_registry_lock;
+extern struct pv_hypervisor *pv_active_hv;
+
+extern const struct attribute_group *pv_bus_groups[];
+extern const struct attribute_group *pv_dev_groups[];
+
+int pv_features_format(u32 class, u64 features, char *buf, size_t size);
+void pv_device_remove_all(struct pv_hypervisor *hv);
+void pv_device_ids_destroy(void);
+
+#endif /* _PV_CORE_INTERNAL_H */

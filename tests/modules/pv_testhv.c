@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pv_testhv: a backend for the VM tests of pv_core itself. It registers the
+ * hypervisor "pvtest" and one device of each class, whose ops do nothing
+ * useful: the point is registration, sysfs, uevents and module autoload on
+ * a real kernel, before any real backend exists. Never packaged.
+ */
+#include <linux/module.h>
+#include <pv/blk.h>
+#include <pv/clock.h>
+#include <pv/net.h>
+
+static bool present;
+module_param(present, bool, 0444);
+MODULE_PARM_DESC(present, "Pretend the test hypervisor is present (default: false, so loading fails with -ENODEV)");
+
+static int pv_testhv_detect(struct pv_hypervisor *hv)
+{
+	if (!present) {
+		pr_info("no pvtest hypervisor (load with present=1)\n");
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static int pv_testhv_get_version(struct pv_hypervisor *hv, char *buf,
+				 size_t size)
+{
+	strscpy(buf, "1.0-test", size);
+	return 0;
+}
+
+static int pv_testhv_get_product(struct pv_hypervisor *hv, char *buf,
+				 size_t size)
+{
+	strscpy(buf, "pv-drivers test hypervisor", size);
+	return 0;
+}
+
+static const struct pv_hypervisor_ops pv_testhv_ops = {
+	.get_version	= pv_testhv_get_version,
+	.get_product	= pv_testhv_get_product,
+};
+
+static struct pv_hypervisor pv_testhv = {
+	.name	= "pvtest",
+	.detect	= pv_testhv_detect,
+	.ops	= &pv_testhv_ops,
+};
+
+/* The devices have no backing: any front-end that asks for a config is told so. */
+static int pv_testhv_blk_get_config(struct pv_device *pdev,
+				    struct pv_blk_config *cfg)
+{
+	return -ENODEV;
+}
+
+static int pv_testhv_blk_start(struct pv_device *pdev)
+{
+	return -ENODEV;
+}
+
+static void pv_testhv_blk_stop(struct pv_device *pdev)
+{
+}
+
+static int pv_testhv_blk_queue_rq(struct pv_device *pdev,
+				  struct pv_blk_req *req, bool last)
+{
+	return -EIO;
+}
+
+static const struct pv_blk_ops pv_testhv_blk_ops = {
+	.get_config	= pv_testhv_blk_get_config,
+	.start		= pv_testhv_blk_start,
+	.stop		= pv_testhv_blk_stop,
+	.queue_rq	= pv_testhv_blk_queue_rq,
+};
+
+static int pv_testhv_net_get_config(struct pv_device *pdev,
+				    struct pv_net_config *cfg)
+{
+	return -ENODEV;
+}
+
+static const struct pv_net_ops pv_testhv_net_ops = {
+	.get_config	= pv_testhv_net_get_config,
+};
+
+static int pv_testhv_clock_get_config(struct pv_device *pdev,
+				      struct pv_clock_config *cfg)
+{
+	return -ENODEV;
+}
+
+static const struct pv_clock_ops pv_testhv_clock_ops = {
+	.get_config	= pv_testhv_clock_get_config,
+};
+
+static struct pv_device *pv_testhv_devs[PV_CLASS_MAX];
+
+static int pv_testhv_add(u32 class, const void *ops, u64 features)
+{
+	struct pv_device *pdev;
+	int err;
+
+	pdev = pv_device_alloc(&pv_testhv, class, NULL);
+	if (IS_ERR(pdev))
+		return PTR_ERR(pdev);
+	pdev->ops.blk = ops;	/* any member: the union holds one pointer */
+	pdev->features = features;
+	err = pv_device_add(pdev);
+	if (err) {
+		pv_device_put(pdev);
+		return err;
+	}
+	pv_testhv_devs[class] = pdev;
+	return 0;
+}
+
+static void pv_testhv_remove_devices(void)
+{
+	int class;
+
+	for (class = PV_CLASS_MAX - 1; class > 0; class--) {
+		if (pv_testhv_devs[class])
+			pv_device_unregister(pv_testhv_devs[class]);
+		pv_testhv_devs[class] = NULL;
+	}
+}
+
+static int __init pv_testhv_init(void)
+{
+	int err;
+
+	err = pv_hypervisor_register(&pv_testhv);
+	if (err)
+		return err;
+
+	err = pv_testhv_add(PV_CLASS_BLK, &pv_testhv_blk_ops,
+			    PV_BLK_F_FLUSH | PV_BLK_F_DISCARD);
+	if (err)
+		goto out_remove;
+	err = pv_testhv_add(PV_CLASS_NET, &pv_testhv_net_ops, PV_NET_F_TX_CSUM);
+	if (err)
+		goto out_remove;
+	err = pv_testhv_add(PV_CLASS_CLOCK, &pv_testhv_clock_ops,
+			    PV_CLOCK_F_CALIBRATED);
+	if (err)
+		goto out_remove;
+	return 0;
+
+out_remove:
+	pv_testhv_remove_devices();
+	pv_hypervisor_unregister(&pv_testhv);
+	return err;
+}
+
+static void __exit pv_testhv_exit(void)
+{
+	pv_testhv_remove_devices();
+	pv_hypervisor_unregister(&pv_testhv);
+}
+
+module_init(pv_testhv_init);
+module_exit(pv_testhv_exit);
+
+PV_IMPORT_NS();
+MODULE_DESCRIPTION("pv-drivers test backend (hypervisor \"pvtest\"), for the test suite only");
+MODULE_LICENSE("GPL");
