@@ -38,7 +38,7 @@ pv_need() {
 # Host packages every build and test needs.
 PV_HOST_PKGS="make gcc libc6-dev kmod sparse cpio busybox-static qemu-system-x86
 	linux-image-amd64 linux-headers-amd64 python3 xz-utils bc flex bison
-	libelf-dev libssl-dev e2fsprogs"
+	libelf-dev libssl-dev e2fsprogs rsync"
 
 pv_need_host() { pv_need $PV_HOST_PKGS; }
 

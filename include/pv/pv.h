@@ -298,6 +298,7 @@ void pv_driver_unregister(struct pv_driver *drv);
 #define PV_MODULE_ALIAS_CLASS(cls)	MODULE_ALIAS("pv:" #cls ":*")
 
 const char *pv_class_name(u32 class);
+int pv_features_format(u32 class, u64 features, char *buf, size_t size);
 
 extern struct bus_type pv_bus_type;
 

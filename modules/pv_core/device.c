@@ -57,8 +57,11 @@ struct pv_device *pv_device_alloc(struct pv_hypervisor *hv, u32 class,
 	mutex_lock(&pv_registry_lock);
 	err = pv_active_hv == hv ? 0 : -EINVAL;
 	mutex_unlock(&pv_registry_lock);
-	if (WARN_ON(err))
+	if (err) {
+		pr_err("%s: device allocated for a hypervisor that is not registered\n",
+		       hv && hv->name ? hv->name : "?");
 		return ERR_PTR(err);
+	}
 
 	pdev = kzalloc(sizeof(*pdev), GFP_KERNEL);
 	if (!pdev)
@@ -100,8 +103,10 @@ PV_EXPORT_SYMBOL(pv_device_alloc);
  */
 int pv_device_add(struct pv_device *pdev)
 {
-	if (WARN_ON(!pdev->ops.blk))
+	if (!pdev->ops.blk) {
+		dev_err(&pdev->dev, "backend added a device without ops\n");
 		return -EINVAL;
+	}
 	return device_add(&pdev->dev);
 }
 PV_EXPORT_SYMBOL(pv_device_add);

@@ -17,7 +17,6 @@ extern struct pv_hypervisor *pv_active_hv;
 extern const struct attribute_group *pv_bus_groups[];
 extern const struct attribute_group *pv_dev_groups[];
 
-int pv_features_format(u32 class, u64 features, char *buf, size_t size);
 void pv_device_remove_all(struct pv_hypervisor *hv);
 void pv_device_ids_destroy(void);
 

@@ -92,8 +92,10 @@ void pv_hypervisor_unregister(struct pv_hypervisor *hv)
 	pv_device_remove_all(hv);
 
 	mutex_lock(&pv_registry_lock);
-	if (WARN_ON(pv_active_hv != hv)) {
+	if (pv_active_hv != hv) {
 		mutex_unlock(&pv_registry_lock);
+		pr_err("%s: unregistering a hypervisor that is not registered\n",
+		       hv->name);
 		return;
 	}
 	pv_active_hv = NULL;

@@ -141,7 +141,9 @@ static const char *const pv_clock_feature_names[] = {
  * @buf: output, NUL-terminated, space-separated names
  * @size: bytes in @buf
  *
- * Unknown bits are printed as "bitN". Return: length written.
+ * Unknown bits are printed as "bitN". Any context.
+ *
+ * Return: length written, excluding the NUL.
  */
 int pv_features_format(u32 class, u64 features, char *buf, size_t size)
 {
@@ -177,6 +179,7 @@ int pv_features_format(u32 class, u64 features, char *buf, size_t size)
 	}
 	return len;
 }
+PV_EXPORT_SYMBOL(pv_features_format);
 
 static ssize_t class_show(struct device *dev, struct device_attribute *attr,
 			  char *buf)

@@ -1,0 +1,24 @@
+#!/bin/bash
+# build-modules.sh KDIR: build every module, test-only ones included, against
+# the kernel tree or headers in KDIR, in a copy of the source tree kept per
+# kernel under $PV_OUT/build (so builds for several kernels never clobber
+# each other or the checkout). Prints that directory as the last line.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+kdir=${1:?usage: build-modules.sh KDIR}
+[ -f "$kdir/Makefile" ] || pv_die "$kdir is not a kernel build tree"
+kdir=$(cd "$kdir" && pwd -P)
+key=$(echo "$kdir" | sed 's|^/||; s|[^A-Za-z0-9.]|_|g')
+dst=$PV_OUT/build/$key
+mkdir -p "$dst"
+
+rsync -a --delete --exclude=.git --exclude-from="$PV_TOP/.gitignore" \
+	"$PV_TOP/" "$dst/"
+version=$("$PV_TOP/scripts/version.sh")
+if ! make -C "$dst" KDIR="$kdir" PV_VERSION="$version" tests \
+	>"$dst/build.log" 2>&1; then
+	grep -E 'error|warning' "$dst/build.log" | head -40 >&2 || tail -40 "$dst/build.log" >&2
+	pv_die "module build against $kdir failed (log: $dst/build.log)"
+fi
+echo "$dst"
