@@ -31,7 +31,8 @@ struct pv_clock_config {
 
 /**
  * struct pv_clock_ops - clock class ops, implemented by a backend
- * @get_config: fill @cfg. Required. Process context, may sleep.
+ * @get_config: fill @cfg. Required. Process context, may sleep. -ENODEV
+ *	makes the front-end decline the device without a message.
  * @read: the counter now. Required. Any context, including NMI and with
  *	interrupts off; no locks, no tracing (mark it notrace).
  *
