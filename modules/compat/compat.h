@@ -60,6 +60,11 @@
 #define DEFINE_COMPAT_BUS_MATCH(fn)
 #endif
 
+/* cpuid() lives in its own header since 6.15. */
+#ifdef PV_COMPAT_ASM_CPUID_API
+#include <asm/cpuid/api.h>
+#endif
+
 /* Bus attribute show/store callbacks take a const bus_type since 6.4. */
 #ifdef PV_COMPAT_BUS_ATTR_MUTABLE
 typedef struct bus_type compat_bus_attr_bus_t;

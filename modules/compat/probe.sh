@@ -22,6 +22,9 @@ has linux/device/bus.h 'int \(\*match\)\(struct device \*dev, const struct devic
 # 6.4 made bus attribute callbacks take a const bus_type.
 has linux/device/bus.h 'ssize_t \(\*show\)\(const struct bus_type \*' ||
 	echo -DPV_COMPAT_BUS_ATTR_MUTABLE
+# 6.15 moved cpuid() and friends out of asm/processor.h.
+[ -f "$src/arch/x86/include/asm/cpuid/api.h" ] &&
+	echo -DPV_COMPAT_ASM_CPUID_API
 # 6.13 made symbol namespaces string literals.
 has linux/module.h 'MODULE_INFO\(import_ns, __stringify\(ns\)\)' &&
 	echo -DPV_COMPAT_NS_IDENTIFIER

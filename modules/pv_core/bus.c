@@ -118,8 +118,8 @@ PV_EXPORT_SYMBOL(pv_bus_type);
 /**
  * __pv_driver_register() - see pv_driver_register()
  * @drv: the front-end
- * @owner: its module
- * @mod_name: its module's name
+ * @owner: its module (NULL for built-in code)
+ * @mod_name: its module's name (NULL for built-in code)
  * @abi_version: PV_ABI_VERSION it was built against
  *
  * Return: 0, -ENOEXEC for an ABI mismatch, -EINVAL for a driver without a
@@ -128,13 +128,15 @@ PV_EXPORT_SYMBOL(pv_bus_type);
 int __pv_driver_register(struct pv_driver *drv, struct module *owner,
 			 const char *mod_name, unsigned int abi_version)
 {
+	const char *who = mod_name ?: drv->driver.name ?: "built-in";
+
 	if (abi_version != PV_ABI_VERSION) {
 		pr_err("%s: front-end built for pv ABI %u, pv_core provides ABI %u: rebuild it against this pv_core\n",
-		       mod_name, abi_version, PV_ABI_VERSION);
+		       who, abi_version, PV_ABI_VERSION);
 		return -ENOEXEC;
 	}
 	if (!drv->driver.name || !drv->id_table || !drv->probe) {
-		pr_err("%s: malformed driver registration\n", mod_name);
+		pr_err("%s: malformed driver registration\n", who);
 		return -EINVAL;
 	}
 

@@ -137,11 +137,18 @@ static void pv_test_del_dev(struct kunit *test, int slot)
 	ctx->devs[slot] = NULL;
 }
 
+/*
+ * KUnit runs a module's suites before the module's own sysfs directory
+ * exists (6.1 runs them from the MODULE_STATE_COMING notifier), so the fake
+ * front-end is registered without an owner: the driver core would otherwise
+ * try to link it under /sys/module/pv_core_test/drivers/.
+ */
 static void pv_test_register_drv(struct kunit *test)
 {
 	struct pv_test_ctx *ctx = test->priv;
 
-	KUNIT_ASSERT_EQ(test, pv_driver_register(&ctx->drv), 0);
+	KUNIT_ASSERT_EQ(test, __pv_driver_register(&ctx->drv, NULL, NULL,
+						   PV_ABI_VERSION), 0);
 	ctx->drv_registered = true;
 }
 
@@ -476,15 +483,16 @@ static void pv_bus_refuses_malformed_driver(struct kunit *test)
 {
 	struct pv_test_ctx *ctx = test->priv;
 
-	KUNIT_EXPECT_EQ(test, __pv_driver_register(&ctx->drv, THIS_MODULE,
-						   KBUILD_MODNAME,
+	KUNIT_EXPECT_EQ(test, __pv_driver_register(&ctx->drv, NULL, NULL,
 						   PV_ABI_VERSION + 1),
 			-ENOEXEC);
 	ctx->drv.probe = NULL;
-	KUNIT_EXPECT_EQ(test, pv_driver_register(&ctx->drv), -EINVAL);
+	KUNIT_EXPECT_EQ(test, __pv_driver_register(&ctx->drv, NULL, NULL,
+						   PV_ABI_VERSION), -EINVAL);
 	ctx->drv.probe = pv_test_probe;
 	ctx->drv.id_table = NULL;
-	KUNIT_EXPECT_EQ(test, pv_driver_register(&ctx->drv), -EINVAL);
+	KUNIT_EXPECT_EQ(test, __pv_driver_register(&ctx->drv, NULL, NULL,
+						   PV_ABI_VERSION), -EINVAL);
 }
 
 /* Formatting helpers */

@@ -1,0 +1,225 @@
+#!/bin/bash
+# tests/vm/run.sh [--kernel stock|kunit] [SCENARIO...]
+#
+# Runs each scenario (default: tests/vm/scenarios/*.sh, sorted) in its own
+# QEMU TCG VM and prints one line per check:
+#   PASS <scenario>/<check>
+#   FAIL <scenario>/<check>: <reason>
+#   FAIL <scenario>: timeout after Ns | crash: <line> | no DONE marker | setup: ...
+#   NOTE <scenario>: <text>
+# then, for each failing scenario, "log: <path>", and as the very last line
+# "N passed, N failed". Exit status 1 when anything failed.
+#
+# A SCENARIO is a path or a name in tests/vm/scenarios (with or without .sh).
+# --kernel overrides the "#@ kernel:" line of every scenario.
+#
+# Scenario header lines ("#@ key: value"; repeatable keys accumulate):
+#   kernel: stock|kunit   stock: Debian's kernel (pv_stock_kver); kunit: the
+#                         kernel of scripts/kunit-kernel.sh        (default stock)
+#   modules: m1 m2        in-tree modules for the initramfs (dependencies follow)
+#   tools: ethtool fio    host programs for the initramfs
+#   extra: project        the project's modules (scripts/build-modules.sh KDIR,
+#                         every *.ko under the directory it prints); a path to
+#                         a .ko or to a directory of them works too
+#   qemu: ARGS            extra QEMU arguments, split like shell words (quotes
+#                         and backslashes; no expansion): -smbios "type=1,serial=a b"
+#   append: ARGS          extra kernel command line
+#   mdev: yes|no          busybox mdev loads modules by MODALIAS (default no)
+#   timeout: SECONDS      VM wall-clock limit (default 120)
+#   allow: REGEX          console lines matching REGEX are not crash signatures
+#
+# Environment: PV_OUT (logs under $PV_OUT/vm/), PV_BUILD_MODULES (a stand-in
+# for scripts/build-modules.sh), PV_VM_CONSOLE=1 (raw console to stderr).
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../../scripts/lib.sh"
+
+usage() { sed -n '2,36s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+
+force_kernel=
+scenarios=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) force_kernel=$2; shift 2 ;;
+	-h|--help) usage ;;
+	-*) echo "run.sh: unknown option $1" >&2; usage ;;
+	*) scenarios+=("$1"); shift ;;
+	esac
+done
+case $force_kernel in ""|stock|kunit) ;; *) echo "run.sh: --kernel stock|kunit" >&2; exit 2 ;; esac
+
+sdir=$PV_TOP/tests/vm/scenarios
+if [ ${#scenarios[@]} -eq 0 ]; then
+	while IFS= read -r f; do scenarios+=("$f"); done < <(LC_ALL=C ls -1 "$sdir"/*.sh 2>/dev/null)
+	[ ${#scenarios[@]} -gt 0 ] || { echo "run.sh: no scenarios in $sdir" >&2; exit 2; }
+fi
+
+pv_need qemu-system-x86 busybox-static kmod cpio
+outdir=$PV_OUT/vm
+mkdir -p "$outdir"
+
+# --- kernels, resolved once per run -----------------------------------------
+declare -A K_BZ K_KV K_MODDIR K_KDIR K_ERR EXTRA_DIR EXTRA_ERR
+kernel_setup() { # kernel_setup stock|kunit: fills K_*[$1] or K_ERR[$1]
+	local k=$1 kv dir root
+	[ -n "${K_BZ[$k]:-}${K_ERR[$k]:-}" ] && return 0
+	case $k in
+	stock)
+		pv_need linux-image-amd64 linux-headers-amd64
+		kv=$(pv_stock_kver) || { K_ERR[$k]="no stock kernel"; return 0; }
+		K_BZ[$k]=/boot/vmlinuz-$kv K_KV[$k]=$kv K_MODDIR[$k]=/ K_KDIR[$k]=/lib/modules/$kv/build
+		;;
+	kunit)
+		[ -x "$PV_TOP/scripts/kunit-kernel.sh" ] || { K_ERR[$k]="scripts/kunit-kernel.sh missing"; return 0; }
+		dir=$("$PV_TOP/scripts/kunit-kernel.sh" | tail -n 1)
+		[ -n "$dir" ] && [ -f "$dir/arch/x86/boot/bzImage" ] ||
+			{ K_ERR[$k]="scripts/kunit-kernel.sh failed (no bzImage)"; return 0; }
+		kv=$(cat "$dir/include/config/kernel.release")
+		# Its modules, installed once per build into a root for mkinitramfs.
+		root=$outdir/kunit-modroot
+		if [ ! -f "$root/.stamp" ] || [ "$(cat "$root/.stamp")" != "$dir $(stat -c %Y "$dir/arch/x86/boot/bzImage")" ]; then
+			rm -rf "$root"
+			mkdir -p "$root/lib/modules/$kv"
+			if grep -q '^CONFIG_MODULES=y' "$dir/.config" && [ -s "$dir/modules.order" ]; then
+				make -s -C "$dir" INSTALL_MOD_PATH="$root" DEPMOD=true modules_install \
+					>"$outdir/kunit-modules_install.log" 2>&1 ||
+					{ K_ERR[$k]="modules_install of $dir failed (see $outdir/kunit-modules_install.log)"; return 0; }
+			else
+				for f in modules.order modules.builtin modules.builtin.modinfo; do
+					[ -f "$dir/$f" ] && cp "$dir/$f" "$root/lib/modules/$kv/"
+				done
+				touch "$root/lib/modules/$kv/modules.order" "$root/lib/modules/$kv/modules.builtin"
+			fi
+			echo "$dir $(stat -c %Y "$dir/arch/x86/boot/bzImage")" >"$root/.stamp"
+		fi
+		K_BZ[$k]=$dir/arch/x86/boot/bzImage K_KV[$k]=$kv K_MODDIR[$k]=$root K_KDIR[$k]=$dir
+		;;
+	*) K_ERR[$k]="unknown kernel '$k' (stock or kunit)" ;;
+	esac
+}
+
+# project_modules KERNEL: builds the project's modules for KERNEL once per
+# run and sets EXTRA_DIR[KERNEL] to the directory build-modules.sh printed.
+project_modules() {
+	local k=$1 bm=${PV_BUILD_MODULES:-$PV_TOP/scripts/build-modules.sh} d
+	[ -n "${EXTRA_DIR[$k]:-}" ] && return 0
+	[ -n "${EXTRA_ERR[$k]:-}" ] && { echo "${EXTRA_ERR[$k]}"; return 1; }
+	if [ ! -x "$bm" ]; then
+		EXTRA_ERR[$k]="$bm missing"
+	elif ! "$bm" "${K_KDIR[$k]}" >"$outdir/build-modules.out" 2>"$outdir/build-modules.err"; then
+		EXTRA_ERR[$k]=$(tail -n 5 "$outdir/build-modules.err")
+	else
+		d=$(tail -n 1 "$outdir/build-modules.out")
+		[ -d "$d" ] && EXTRA_DIR[$k]=$d && return 0
+		EXTRA_ERR[$k]="$bm printed no directory"
+	fi
+	echo "${EXTRA_ERR[$k]}"
+	return 1
+}
+
+# shell_words STRING: split like the shell (quotes, backslashes), NUL-separated.
+shell_words() { xargs -r printf '%s\0' <<<"$1"; }
+
+total_pass=0 total_fail=0 failed_logs=()
+
+run_scenario() {
+	local file=$1 name key val kernel modules='' tools='' extra='' append='' mdev=no tmo=120
+	local qemu=() allow=() words=() kos=() e f t0 t1 line
+	name=$(basename "$file" .sh)
+	local log=$outdir/$name.log cpio=$outdir/$name.cpio
+	local npass=0 nfail=0
+	setup_fail() {
+		echo "FAIL $name: setup: $*"
+		total_fail=$((total_fail + 1))
+		failed_logs+=("$name: $log")
+		echo "setup failed: $*" >"$log"
+	}
+
+	# header
+	kernel=stock
+	while IFS= read -r line; do
+		[[ $line =~ ^#@[[:space:]]*([a-z]+):[[:space:]]*(.*)$ ]] || continue
+		key=${BASH_REMATCH[1]} val=${BASH_REMATCH[2]%"${BASH_REMATCH[2]##*[![:space:]]}"}
+		case $key in
+		kernel) kernel=$val ;;
+		modules) modules+=" $val" ;;
+		tools) tools+=" $val" ;;
+		extra) extra+=" $val" ;;
+		append) append+=" $val" ;;
+		mdev) mdev=$val ;;
+		timeout) tmo=$val ;;
+		allow) allow+=(--allow "$val") ;;
+		qemu)
+			shell_words "$val" >/dev/null 2>&1 || { setup_fail "bad quoting in '#@ qemu: $val'"; return; }
+			mapfile -d '' words < <(shell_words "$val")
+			qemu+=("${words[@]}") ;;
+		*) setup_fail "unknown header key '#@ $key:'"; return ;;
+		esac
+	done <"$file"
+	[ -n "$force_kernel" ] && kernel=$force_kernel
+	[[ $tmo =~ ^[0-9]+$ ]] || { setup_fail "bad timeout '$tmo'"; return; }
+	case $mdev in yes|1|true) append+=" pvtest_mdev=1" ;; no|0|false|"") ;;
+	*) setup_fail "bad mdev '$mdev' (yes|no)"; return ;; esac
+
+	t0=$(date +%s%N)
+	kernel_setup "$kernel"
+	[ -z "${K_ERR[$kernel]:-}" ] || { setup_fail "kernel $kernel: ${K_ERR[$kernel]}"; return; }
+
+	for e in $extra; do
+		case $e in
+		project)
+			project_modules "$kernel" >"$outdir/$name.extra.err" ||
+				{ setup_fail "building the project's modules: $(tail -n 3 "$outdir/$name.extra.err" | tr '\n' ' ')"; return; }
+			while IFS= read -r f; do kos+=("$f"); done < <(find "${EXTRA_DIR[$kernel]}" -name '*.ko' | sort) ;;
+		*.ko) [ -f "$e" ] || { setup_fail "no module $e"; return; }
+			kos+=("$e") ;;
+		*) [ -d "$e" ] || { setup_fail "extra '$e' is neither 'project', a .ko nor a directory"; return; }
+			while IFS= read -r f; do kos+=("$f"); done < <(find "$e" -name '*.ko' | sort) ;;
+		esac
+	done
+
+	if ! "$PV_TOP/scripts/mkinitramfs.sh" --kver "${K_KV[$kernel]}" --moddir "${K_MODDIR[$kernel]}" \
+		--modules "$modules" --extra "${kos[*]:-}" --tools "$tools" --scenario "$file" \
+		-o "$cpio" 2>"$outdir/$name.mkinitramfs.err"; then
+		setup_fail "mkinitramfs: $(tail -n 3 "$outdir/$name.mkinitramfs.err" | tr '\n' ' ')"
+		return
+	fi
+	t1=$(date +%s%N)
+
+	while IFS= read -r line; do
+		case $line in
+		"PVTEST PASS "*)
+			echo "PASS $name/${line#PVTEST PASS }"; npass=$((npass + 1)) ;;
+		"PVTEST FAIL $name: "*)
+			echo "FAIL $name: ${line#"PVTEST FAIL $name: "}"; nfail=$((nfail + 1)) ;;
+		"PVTEST FAIL "*)
+			echo "FAIL $name/${line#PVTEST FAIL }"; nfail=$((nfail + 1)) ;;
+		"PVTEST NOTE $name: vm wall time "*)
+			echo "NOTE $name: initramfs $(( (t1 - t0) / 1000000 ))ms, ${line#"PVTEST NOTE $name: "}" ;;
+		"PVTEST NOTE "*)
+			echo "NOTE $name: ${line#PVTEST NOTE }" ;;
+		esac
+	done < <("$PV_TOP/scripts/vm-run.sh" --kernel "${K_BZ[$kernel]}" --initrd "$cpio" \
+		--append "pvtest_name=$name${append}" --timeout "$tmo" --log "$log" --name "$name" \
+		"${allow[@]}" -- "${qemu[@]}")
+	[ $((npass + nfail)) -gt 0 ] || { echo "FAIL $name: no results from vm-run.sh"; nfail=1; }
+	total_pass=$((total_pass + npass))
+	total_fail=$((total_fail + nfail))
+	[ "$nfail" -gt 0 ] && failed_logs+=("$name: $log")
+	return 0
+}
+
+for s in "${scenarios[@]}"; do
+	f=$s
+	[ -f "$f" ] || f=$sdir/${s%.sh}.sh
+	if [ ! -f "$f" ]; then
+		echo "FAIL ${s%.sh}: setup: no such scenario"
+		total_fail=$((total_fail + 1))
+		continue
+	fi
+	run_scenario "$f"
+done
+
+for l in "${failed_logs[@]}"; do echo "log: $l"; done
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

@@ -1,0 +1,22 @@
+# pv_core alone on Debian's stock kernel: loads, shows the empty state,
+# unloads and loads again.
+#@ kernel: stock
+#@ extra: project
+#@ timeout: 120
+
+check core_loads modprobe pv_core
+check bus_registered test -d /sys/bus/pv/devices -a -d /sys/bus/pv/drivers
+check abi_version_is_1 test "$(cat /sys/bus/pv/abi_version)" = 1
+check empty_hypervisor_name test "$(cat /sys/bus/pv/hypervisor/name)" = none
+check empty_backend test -z "$(cat /sys/bus/pv/hypervisor/backend)"
+check empty_version test -z "$(cat /sys/bus/pv/hypervisor/version)"
+check no_devices test -z "$(ls /sys/bus/pv/devices)"
+check no_drivers test -z "$(ls /sys/bus/pv/drivers)"
+check log_line dmesg_has 'pv_core: pv bus registered, ABI 1'
+check modinfo_description sh -c 'modinfo pv_core | grep -q "^description:.*hypervisor-ops"'
+check unloads rmmod pv_core
+check bus_gone test ! -e /sys/bus/pv
+check reloads modprobe pv_core
+check bus_back test -d /sys/bus/pv/devices
+check unloads_again rmmod pv_core
+check tainted_only_out_of_tree sh -c 'test $(( $(cat /proc/sys/kernel/tainted) & ~(4096|8192) )) -eq 0'
