@@ -14,8 +14,9 @@
 #
 # Prints one line per target, "matrix T (KVER): make check clean" or
 # "matrix T (KVER): FAILED" followed by the warnings, and exits non-zero if
-# any target failed. Full logs: $PV_OUT/matrix/T.log (the chroot's build log
-# is $PV_OUT/matrix/chroot-NAME.log).
+# any target failed. Logs in $PV_OUT/matrix: T.log (versions, probe.sh
+# flags, the whole make check), T.w1.log and T.sparse.log (its two passes),
+# chroot-NAME.log (debootstrap, apt).
 #
 # Chroots are cached as $PV_CACHE/chroot/NAME-KEY, KEY hashing the suites,
 # the mirror, the package list and this script's chroot-building functions;
@@ -37,12 +38,12 @@ MX_TOOLS="make gcc sparse libc6-dev rsync"
 MX_HEADERS=linux-headers-amd64
 MX_SRC=/src/pv-drivers
 MX_DEFAULT="6.1 6.12"
+MX_ALL="6.1 6.12 5.10 trixie sid"
 # A mirror that is a frozen snapshot serves Release files past their
 # Valid-Until (sid, the -security suites); apt refuses them unless told to.
 MX_APT_UPDATE_OPTS=
 [ "${PV_APT_IGNORE_EXPIRED:-0}" = 0 ] ||
 	MX_APT_UPDATE_OPTS="-o Acquire::Check-Valid-Until=false"
-MX_ALL="6.1 6.12 5.10 trixie sid"
 
 usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0"; }
 
@@ -384,14 +385,27 @@ fi
 pv_need debootstrap rsync
 pv_log "mirror $MIRROR${SECURITY_MIRROR:+, security $SECURITY_MIRROR}; targets: ${targets[*]}"
 
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# Each target runs in a subshell of its own process group (set -m), so an
+# interrupt stops the whole target (make, apt, debootstrap inside the
+# chroot) and its EXIT trap unmounts /proc before this script exits.
+mx_stop() {
+	pv_log "interrupted"
+	if [ -n "${child:-}" ]; then
+		kill -TERM -- "-$child" 2>/dev/null || true
+		wait "$child" 2>/dev/null || true
+	fi
+	exit "$1"
+}
+trap 'mx_stop 130' INT
+trap 'mx_stop 143' TERM
+set -m
 failed=0
 for t in "${targets[@]}"; do
-	set +e
-	(set -e; mx_run "$t")
-	rc=$?
-	set -e
+	(set -e; mx_run "$t") </dev/null &
+	child=$!
+	rc=0
+	wait "$child" || rc=$?
+	child=
 	[ $rc -eq 0 ] || failed=1
 done
 exit $failed

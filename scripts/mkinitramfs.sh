@@ -64,7 +64,8 @@ copy_bin() {
 	cp -L "$src" "$stage$dst"
 	ldd "$src" 2>/dev/null | grep -q 'not found' &&
 		pv_die "mkinitramfs: $src needs libraries that are missing: $(ldd "$src" | grep 'not found' | tr -s '\t\n' '  ')"
-	ldd "$src" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' |
+	# ldd fails on static programs: they need nothing.
+	{ ldd "$src" 2>/dev/null || true; } | awk '$2 == "=>" && $3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' |
 		while read -r lib; do
 			[ -e "$stage$lib" ] && continue
 			mkdir -p "$stage$(dirname "$lib")"
@@ -87,7 +88,7 @@ declare -A tool_pkg=([fio]=fio [iperf3]=iperf3 [ethtool]=ethtool [ip]=iproute2
 for t in $tools; do
 	case $t in
 	/*) [ -x "$t" ] || pv_die "mkinitramfs: tool $t not found"
-	    copy_bin "$t" ;;
+	    copy_bin "$t" "/bin/$(basename "$t")" ;;
 	*) p=$(command -v "$t" || true)
 	   if [ -z "$p" ]; then
 		pv_need "${tool_pkg[$t]:-$t}"

@@ -17,7 +17,9 @@
 #   kernel: stock|kunit   stock: Debian's kernel (pv_stock_kver); kunit: the
 #                         kernel of scripts/kunit-kernel.sh        (default stock)
 #   modules: m1 m2        in-tree modules for the initramfs (dependencies follow)
-#   tools: ethtool fio    host programs for the initramfs
+#   tools: ethtool fio    host programs for the initramfs; a name with a
+#                         source tests/tools/NAME.c is the project's own tool,
+#                         built static into $PV_OUT/tools first
 #   extra: project        the project's modules (scripts/build-modules.sh KDIR,
 #                         every *.ko under the directory it prints); a path to
 #                         a .ko or to a directory of them works too
@@ -122,6 +124,14 @@ shell_words() { xargs -r printf '%s\0' <<<"$1"; }
 
 total_pass=0 total_fail=0 failed_logs=()
 
+# project_tool NAME: build tests/tools/NAME.c into $PV_OUT/tools/NAME (static).
+project_tool() {
+	local src=$PV_TOP/tests/tools/$1.c bin=$PV_OUT/tools/$1
+	mkdir -p "$PV_OUT/tools"
+	[ "$bin" -nt "$src" ] && return 0
+	gcc -static -O2 -Wall -Wextra -Werror -o "$bin" "$src" >"$outdir/tool-$1.err" 2>&1
+}
+
 run_scenario() {
 	local file=$1 name key val kernel modules='' tools='' extra='' append='' mdev=no tmo=120
 	local qemu=() allow=() words=() kos=() e f t0 t1 line
@@ -165,6 +175,17 @@ run_scenario() {
 	kernel_setup "$kernel"
 	[ -z "${K_ERR[$kernel]:-}" ] || { setup_fail "kernel $kernel: ${K_ERR[$kernel]}"; return; }
 
+	local tool resolved=''
+	for tool in $tools; do
+		if [ -f "$PV_TOP/tests/tools/$tool.c" ]; then
+			project_tool "$tool" || { setup_fail "building tests/tools/$tool.c failed"; return; }
+			resolved+=" $PV_OUT/tools/$tool"
+		else
+			resolved+=" $tool"
+		fi
+	done
+	tools=$resolved
+
 	for e in $extra; do
 		case $e in
 		project)
@@ -185,6 +206,7 @@ run_scenario() {
 		return
 	fi
 	t1=$(date +%s%N)
+	rm -f "$outdir/$name.mkinitramfs.err" "$outdir/$name.extra.err"
 
 	while IFS= read -r line; do
 		case $line in

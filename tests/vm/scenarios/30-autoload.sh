@@ -6,6 +6,7 @@
 #@ timeout: 150
 
 check backend_loads modprobe pv_testhv present=1
+mdev_settle
 check core_autoloaded grep -q '^pv_core ' /proc/modules
 wait_for 10 grep -q '^pv_testfe ' /proc/modules
 check frontend_autoloaded grep -q '^pv_testfe ' /proc/modules
@@ -50,7 +51,8 @@ check core_unloads rmmod pv_core
 
 # Again, to show unload left nothing behind.
 check backend_reloads modprobe pv_testhv present=1
+mdev_settle
 wait_for 10 test -e /sys/bus/pv/devices/pvblk0/driver
 check frontend_autoloaded_again test -e /sys/bus/pv/devices/pvblk0/driver
 check names_reused test -e /sys/bus/pv/devices/pvclock0
-check final_unload sh -c 'rmmod pv_testfe pv_clock && rmmod pv_testhv && rmmod pv_core'
+check final_unload sh -c '/sbin/rmmod pv_testfe pv_clock && /sbin/rmmod pv_testhv && /sbin/rmmod pv_core'
