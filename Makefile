@@ -14,6 +14,7 @@
 # Default kernel: the running one if its headers are installed, otherwise
 # the newest /lib/modules/*/build (a build host often runs another kernel).
 
+SHELL := /bin/bash
 KVER ?= $(shell uname -r)
 KDIR ?= $(firstword $(wildcard /lib/modules/$(KVER)/build) \
 		    $(lastword $(sort $(wildcard /lib/modules/*/build))))
@@ -34,12 +35,15 @@ install: modules
 	$(KMAKE) INSTALL_MOD_DIR=updates modules_install
 
 # Any line from the compiler or sparse is a failure: a clean tree prints none.
+# A build that fails, or prints any diagnostic, fails the check.
 check:
-	$(KMAKE) PV_TESTS=1 clean >/dev/null
-	$(KMAKE) PV_TESTS=1 W=1 modules 2>&1 | tee .check-w1.log
-	$(KMAKE) PV_TESTS=1 C=2 CF="-D__CHECK_ENDIAN__" modules 2>&1 | tee .check-sparse.log
-	@if grep -E 'warning:|error:' .check-w1.log .check-sparse.log; then \
-		echo "make check: FAILED (warnings above)"; exit 1; \
+	+$(KMAKE) PV_TESTS=1 clean >/dev/null
+	+@set -o pipefail; $(KMAKE) PV_TESTS=1 W=1 modules 2>&1 | tee .check-w1.log || \
+		{ echo "make check: W=1 build FAILED against $(KDIR)"; exit 1; }
+	+@set -o pipefail; $(KMAKE) PV_TESTS=1 C=2 CF="-D__CHECK_ENDIAN__" modules 2>&1 | tee .check-sparse.log || \
+		{ echo "make check: sparse build FAILED against $(KDIR)"; exit 1; }
+	@if grep -iE 'warning:|error:|\*\*\*' .check-w1.log .check-sparse.log; then \
+		echo "make check: FAILED (diagnostics above)"; exit 1; \
 	else \
 		echo "make check: W=1 and sparse clean against $(KDIR)"; \
 	fi

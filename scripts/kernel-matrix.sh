@@ -260,7 +260,7 @@ mx_run() {
 		if ! mx_build_chroot "$root" >"$clog" 2>&1; then
 			mx_umount "$root"
 			mx_prune "$name" "$root"
-			echo "matrix $t (?): FAILED"
+			echo "FAIL build/$t (?): make check FAILED"
 			echo "  chroot $name: build failed, see $clog"
 			{ grep -E '^(E|W): ' "$clog" || tail -n5 "$clog"; } | sed 's/^/  /'
 			return 1
@@ -293,7 +293,7 @@ mx_run() {
 	kver=${kver#linux-headers-}
 	# Paths under /lib/modules are absolute symlinks: resolve them inside.
 	if [ -z "$kver" ] || ! mx_in "$root" test -f "/lib/modules/$kver/build/Makefile"; then
-		echo "matrix $t (${kver:-?}): FAILED"
+		echo "FAIL build/$t (${kver:-?}): make check FAILED"
 		echo "  no /lib/modules/${kver:-?}/build in $root"
 		return 1
 	fi
@@ -332,10 +332,10 @@ mx_run() {
 	pv_log "$t: make check $([ -z "$warn$missing" ] && echo clean || echo FAILED)" \
 		"in $((t2 - t1))s (total $((t2 - t0))s)"
 	if [ -z "$warn$missing" ] && [ "$status" -eq 0 ]; then
-		echo "matrix $t ($kver): make check clean"
+		echo "PASS build/$t ($kver): make check clean"
 		return 0
 	fi
-	echo "matrix $t ($kver): FAILED"
+	echo "FAIL build/$t ($kver): make check FAILED"
 	[ "$status" -eq 0 ] || warn+=$'\n'"make check exited $status"
 	printf '%s\n' "$warn" "$missing" | sed '/^$/d; s/^/  /'
 	return 1

@@ -65,6 +65,20 @@
 #include <asm/cpuid/api.h>
 #endif
 
+/* bus_type::remove returns void since 5.15. */
+#ifdef PV_COMPAT_BUS_REMOVE_INT
+#define compat_bus_remove(fn)		fn##_compat
+#define DEFINE_COMPAT_BUS_REMOVE(fn)					\
+	static int fn##_compat(struct device *dev)			\
+	{								\
+		fn(dev);						\
+		return 0;						\
+	}
+#else
+#define compat_bus_remove(fn)		fn
+#define DEFINE_COMPAT_BUS_REMOVE(fn)
+#endif
+
 /* Bus attribute show/store callbacks take a const bus_type since 6.4. */
 #ifdef PV_COMPAT_BUS_ATTR_MUTABLE
 typedef struct bus_type compat_bus_attr_bus_t;

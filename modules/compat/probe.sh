@@ -13,6 +13,9 @@ has() { # has FILE EXTENDED-REGEX
 	grep -Eqs -- "$2" "$inc/$1"
 }
 
+# 5.15 made bus_type::remove return void.
+has linux/device/bus.h 'void \(\*remove\)\(struct device \*dev\)' ||
+	echo -DPV_COMPAT_BUS_REMOVE_INT
 # 6.3 made bus_type::uevent take a const device.
 has linux/device/bus.h 'int \(\*uevent\)\(const struct device \*' ||
 	echo -DPV_COMPAT_BUS_UEVENT_MUTABLE
@@ -22,10 +25,12 @@ has linux/device/bus.h 'int \(\*match\)\(struct device \*dev, const struct devic
 # 6.4 made bus attribute callbacks take a const bus_type.
 has linux/device/bus.h 'ssize_t \(\*show\)\(const struct bus_type \*' ||
 	echo -DPV_COMPAT_BUS_ATTR_MUTABLE
-# 6.15 moved cpuid() and friends out of asm/processor.h.
+# asm/cpuid/api.h holds cpuid() since 6.15; asm/processor.h stopped
+# including it in 7.2.
 [ -f "$src/arch/x86/include/asm/cpuid/api.h" ] &&
 	echo -DPV_COMPAT_ASM_CPUID_API
-# 6.13 made symbol namespaces string literals.
-has linux/module.h 'MODULE_INFO\(import_ns, __stringify\(ns\)\)' &&
+# 6.13 made symbol namespaces string literals; before, they were
+# identifiers (MODULE_INFO(import_ns, #ns) in 5.x, __stringify(ns) later).
+has linux/module.h 'MODULE_INFO\(import_ns, ns\)' ||
 	echo -DPV_COMPAT_NS_IDENTIFIER
 exit 0

@@ -103,13 +103,14 @@ static void pv_bus_remove(struct device *dev)
 	pdev->frontend_priv = NULL;
 	module_put(pdev->hv->owner);
 }
+DEFINE_COMPAT_BUS_REMOVE(pv_bus_remove)
 
 struct bus_type pv_bus_type = {
 	.name		= "pv",
 	.match		= compat_bus_match(pv_bus_match),
 	.uevent		= compat_bus_uevent(pv_bus_uevent),
 	.probe		= pv_bus_probe,
-	.remove		= pv_bus_remove,
+	.remove		= compat_bus_remove(pv_bus_remove),
 	.bus_groups	= pv_bus_groups,
 	.dev_groups	= pv_dev_groups,
 };
