@@ -66,7 +66,7 @@ _PREFIX_RE = re.compile(
     r"(?:\[\s*\d+\.\d+\]"               # printk time stamp
     r"(?:\[\s*[TC]\d+\])?"              # CONFIG_PRINTK_CALLER
     r" ?)?")
-_ANSI_RE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_ANSI_RE = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|[@-Z\\-_c])")
 _VERSION_RE = re.compile(r"^(?:KTAP|TAP) version \d+\s*$")
 _PLAN_RE = re.compile(r"^1\.\.(\d+)\b")
 _SUBTEST_RE = re.compile(r"^# Subtest: (.+?)\s*$")
@@ -274,6 +274,7 @@ def parse(text):
 
 # 6.1 layout, as captured from QEMU (no per-module header; boot's 1..0).
 _S_61_FAIL = """\
+Booting from ROM..\x1bc\x1b[?7l\x1b[2J[    0.000000] Linux version 6.1.192-pvkunit
 [    3.160118] on the kernel command line
 [    3.172118] KTAP version 1
 [    3.172118] 1..0
