@@ -12,6 +12,9 @@ kdir=$(cd "$kdir" && pwd -P)
 key=$(echo "$kdir" | sed 's|^/||; s|[^A-Za-z0-9.]|_|g')
 dst=$PV_OUT/build/$key
 mkdir -p "$dst"
+# One build at a time per tree: concurrent runs wait rather than collide.
+exec 9>"$dst.lock"
+flock 9
 
 rsync -a --delete --exclude=.git --exclude-from="$PV_TOP/.gitignore" \
 	"$PV_TOP/" "$dst/"
