@@ -79,6 +79,79 @@
 #define DEFINE_COMPAT_BUS_REMOVE(fn)
 #endif
 
+/*
+ * Block queue limits and features (write cache, FUA, rotational). Driver
+ * code fills a struct queue_limits and a struct compat_blk_features and
+ * calls compat_blk_mq_alloc_disk(); before 6.9 the limits, and before 6.11
+ * the features, are applied to the queue with the old setters.
+ */
+#ifndef PV_COMPAT_NO_BLK_MQ_ALLOC_DISK
+#include <linux/blk-mq.h>
+#include <linux/blkdev.h>
+
+struct compat_blk_features {
+	bool write_cache;
+	bool fua;
+	bool rotational;
+};
+
+static inline void compat_blk_set_features(struct request_queue *q,
+					   struct queue_limits *lim,
+					   const struct compat_blk_features *f)
+{
+#ifdef PV_COMPAT_BLK_NO_FEATURES
+	blk_queue_write_cache(q, f->write_cache, f->fua);
+	if (f->rotational)
+		blk_queue_flag_clear(QUEUE_FLAG_NONROT, q);
+	else
+		blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
+#else
+	if (f->write_cache)
+		lim->features |= BLK_FEAT_WRITE_CACHE;
+	if (f->fua)
+		lim->features |= BLK_FEAT_FUA;
+	if (f->rotational)
+		lim->features |= BLK_FEAT_ROTATIONAL;
+#endif
+}
+
+static inline struct gendisk *
+compat_blk_mq_alloc_disk(struct blk_mq_tag_set *set, struct queue_limits *lim,
+			 const struct compat_blk_features *f, void *queuedata)
+{
+#ifdef PV_COMPAT_BLK_LIMITS_SETTERS
+	struct gendisk *disk = blk_mq_alloc_disk(set, queuedata);
+	struct request_queue *q;
+
+	if (IS_ERR(disk))
+		return disk;
+	q = disk->queue;
+	blk_queue_logical_block_size(q, lim->logical_block_size);
+	blk_queue_physical_block_size(q, lim->physical_block_size);
+	blk_queue_max_hw_sectors(q, lim->max_hw_sectors);
+	blk_queue_max_segments(q, lim->max_segments);
+	blk_queue_max_segment_size(q, lim->max_segment_size);
+	if (lim->seg_boundary_mask)
+		blk_queue_segment_boundary(q, lim->seg_boundary_mask);
+	blk_queue_dma_alignment(q, lim->dma_alignment);
+	blk_queue_max_discard_sectors(q, lim->max_hw_discard_sectors);
+	q->limits.discard_granularity = lim->discard_granularity;
+	blk_queue_max_write_zeroes_sectors(q, lim->max_write_zeroes_sectors);
+	compat_blk_set_features(q, lim, f);
+	return disk;
+#else
+	compat_blk_set_features(NULL, lim, f);
+	return blk_mq_alloc_disk(set, lim, queuedata);
+#endif
+}
+#endif /* !PV_COMPAT_NO_BLK_MQ_ALLOC_DISK */
+
+/* BLK_STS_NEXUS was renamed BLK_STS_RESV_CONFLICT in 6.5. */
+#include <linux/blk_types.h>
+#if !defined(BLK_STS_RESV_CONFLICT) && defined(BLK_STS_NEXUS)
+#define BLK_STS_RESV_CONFLICT		BLK_STS_NEXUS
+#endif
+
 /* Bus attribute show/store callbacks take a const bus_type since 6.4. */
 #ifdef PV_COMPAT_BUS_ATTR_MUTABLE
 typedef struct bus_type compat_bus_attr_bus_t;

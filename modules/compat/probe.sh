@@ -25,6 +25,18 @@ has linux/device/bus.h 'int \(\*match\)\(struct device \*dev, const struct devic
 # 6.4 made bus attribute callbacks take a const bus_type.
 has linux/device/bus.h 'ssize_t \(\*show\)\(const struct bus_type \*' ||
 	echo -DPV_COMPAT_BUS_ATTR_MUTABLE
+# 6.12 moved the unaligned access helpers to <linux/unaligned.h>.
+[ -f "$inc/linux/unaligned.h" ] ||
+	echo -DPV_COMPAT_NO_LINUX_UNALIGNED
+# 5.14 added blk_mq_alloc_disk(); pv_blk is not built without it.
+has linux/blk-mq.h 'define blk_mq_alloc_disk\(' ||
+	echo -DPV_COMPAT_NO_BLK_MQ_ALLOC_DISK
+# 6.9 passes queue limits to blk_mq_alloc_disk(); 6.11 moved the cache and
+# rotational flags into them. Before, both are set on the queue afterwards.
+has linux/blk-mq.h 'define blk_mq_alloc_disk\(set, lim, queuedata\)' ||
+	echo -DPV_COMPAT_BLK_LIMITS_SETTERS
+has linux/blkdev.h 'define BLK_FEAT_WRITE_CACHE' ||
+	echo -DPV_COMPAT_BLK_NO_FEATURES
 # asm/cpuid/api.h holds cpuid() since 6.15; asm/processor.h stopped
 # including it in 7.2.
 [ -f "$src/arch/x86/include/asm/cpuid/api.h" ] &&

@@ -68,8 +68,13 @@ static int __init vmi_init(void)
 	err = vmi_clock_register();
 	if (err)
 		goto out_unregister_hv;
+	err = vmi_pvscsi_register();
+	if (err)
+		goto out_unregister_clock;
 	return 0;
 
+out_unregister_clock:
+	vmi_clock_unregister();
 out_unregister_hv:
 	pv_hypervisor_unregister(&vmi_hypervisor);
 	return err;
@@ -77,6 +82,7 @@ out_unregister_hv:
 
 static void __exit vmi_exit(void)
 {
+	vmi_pvscsi_unregister();
 	vmi_clock_unregister();
 	pv_hypervisor_unregister(&vmi_hypervisor);
 }

@@ -38,4 +38,7 @@ void vmi_query(void);
 int vmi_clock_register(void);
 void vmi_clock_unregister(void);
 
+int vmi_pvscsi_register(void);
+void vmi_pvscsi_unregister(void);
+
 #endif /* _PV_VMI_H */

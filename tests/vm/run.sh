@@ -29,6 +29,13 @@
 #   mdev: yes|no          busybox mdev loads modules by MODALIAS (default no)
 #   timeout: SECONDS      VM wall-clock limit (default 120)
 #   allow: REGEX          console lines matching REGEX are not crash signatures
+#   prepare: CMD ARGS     run on the host before the boot (e.g. make disk images)
+#   verify: CMD ARGS      run on the host after the VM exits; it prints
+#                         "PASS check" / "FAIL check: why" lines, counted as
+#                         the scenario's own
+#   In qemu, prepare and verify values, @WORK@ stands for a scratch directory
+#   of the scenario's own ($PV_OUT/vm/<scenario>.d, emptied before each run)
+#   and @TOP@ for the repository.
 #
 # Environment: PV_OUT (logs under $PV_OUT/vm/), PV_BUILD_MODULES (a stand-in
 # for scripts/build-modules.sh), PV_VM_CONSOLE=1 (raw console to stderr).
@@ -134,7 +141,7 @@ project_tool() {
 
 run_scenario() {
 	local file=$1 name key val kernel modules='' tools='' extra='' append='' mdev=no tmo=120
-	local qemu=() allow=() words=() kos=() e f t0 t1 line
+	local qemu=() allow=() words=() kos=() e f t0 t1 line prepare='' verify=''
 	name=$(basename "$file" .sh)
 	local log=$outdir/$name.log cpio=$outdir/$name.cpio
 	local npass=0 nfail=0
@@ -159,6 +166,8 @@ run_scenario() {
 		mdev) mdev=$val ;;
 		timeout) tmo=$val ;;
 		allow) allow+=(--allow "$val") ;;
+		prepare) prepare=$val ;;
+		verify) verify=$val ;;
 		qemu)
 			shell_words "$val" >/dev/null 2>&1 || { setup_fail "bad quoting in '#@ qemu: $val'"; return; }
 			mapfile -d '' words < <(shell_words "$val")
@@ -170,6 +179,16 @@ run_scenario() {
 	[[ $tmo =~ ^[0-9]+$ ]] || { setup_fail "bad timeout '$tmo'"; return; }
 	case $mdev in yes|1|true) append+=" pvtest_mdev=1" ;; no|0|false|"") ;;
 	*) setup_fail "bad mdev '$mdev' (yes|no)"; return ;; esac
+
+	local work=$outdir/$name.d
+	rm -rf "$work"
+	mkdir -p "$work"
+	qemu=("${qemu[@]//@WORK@/$work}")
+	qemu=("${qemu[@]//@TOP@/$PV_TOP}")
+	prepare=${prepare//@WORK@/$work}
+	prepare=${prepare//@TOP@/$PV_TOP}
+	verify=${verify//@WORK@/$work}
+	verify=${verify//@TOP@/$PV_TOP}
 
 	t0=$(date +%s%N)
 	kernel_setup "$kernel"
@@ -205,6 +224,10 @@ run_scenario() {
 		setup_fail "mkinitramfs: $(tail -n 3 "$outdir/$name.mkinitramfs.err" | tr '\n' ' ')"
 		return
 	fi
+	if [ -n "$prepare" ] && ! bash -c "$prepare" >"$work/prepare.log" 2>&1; then
+		setup_fail "prepare '$prepare': $(tail -n 3 "$work/prepare.log" | tr '\n' ' ')"
+		return
+	fi
 	t1=$(date +%s%N)
 	rm -f "$outdir/$name.mkinitramfs.err" "$outdir/$name.extra.err"
 
@@ -225,6 +248,21 @@ run_scenario() {
 		--append "pvtest_name=$name${append}" --timeout "$tmo" --log "$log" --name "$name" \
 		"${allow[@]}" -- "${qemu[@]}")
 	[ $((npass + nfail)) -gt 0 ] || { echo "FAIL $name: no results from vm-run.sh"; nfail=1; }
+	if [ -n "$verify" ]; then
+		local vlog=$work/verify.log vrc
+		bash -c "$verify" >"$vlog" 2>&1
+		vrc=$?
+		while IFS= read -r line; do
+			case $line in
+			"PASS "*) echo "PASS $name/${line#PASS }"; npass=$((npass + 1)) ;;
+			"FAIL "*) echo "FAIL $name/${line#FAIL }"; nfail=$((nfail + 1)) ;;
+			esac
+		done <"$vlog"
+		if [ $vrc -ne 0 ] && ! grep -q '^FAIL ' "$vlog"; then
+			echo "FAIL $name: verify '$verify' exited $vrc: $(tail -n 2 "$vlog" | tr '\n' ' ')"
+			nfail=$((nfail + 1))
+		fi
+	fi
 	total_pass=$((total_pass + npass))
 	total_fail=$((total_fail + nfail))
 	[ "$nfail" -gt 0 ] && failed_logs+=("$name: $log")
