@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for pv_vmi's PVSCSI/SCSI parsing (modules/pv_vmi/pvscsi_proto.c):
+ * completion descriptors, ring indexes, statuses and sense data, and the
+ * discovery replies, with the hostile values a broken host could return.
+ */
+#include <kunit/test.h>
+#include <scsi/scsi_proto.h>
+/* The code under test, compiled into this module. */
+#include "../../modules/pv_vmi/pvscsi_proto.c"
+
+static void pvscsi_completion_accepts_known_context(struct kunit *test)
+{
+	struct pvscsi_cmp_desc c = { .context = 1, .data_len = 4096 };
+
+	KUNIT_EXPECT_EQ(test, pvscsi_check_completion(&c, 256, 4096), 0);
+	c.context = 256;
+	KUNIT_EXPECT_EQ(test, pvscsi_check_completion(&c, 256, 4096), 255);
+}
+
+static void pvscsi_completion_rejects_bad_context(struct kunit *test)
+{
+	struct pvscsi_cmp_desc c = { .context = 0 };
+
+	KUNIT_EXPECT_EQ(test, pvscsi_check_completion(&c, 256, 0), -EPROTO);
+	c.context = 257;
+	KUNIT_EXPECT_EQ(test, pvscsi_check_completion(&c, 256, 0), -EPROTO);
+	c.context = U64_MAX;
+	KUNIT_EXPECT_EQ(test, pvscsi_check_completion(&c, 256, 0), -EPROTO);
+	c.context = 1ULL << 32 | 1;	/* the low word alone would be valid */
+	KUNIT_EXPECT_EQ(test, pvscsi_check_completion(&c, 256, 0), -EPROTO);
+}
+
+static void pvscsi_completion_rejects_overlong_transfer(struct kunit *test)
+{
+	struct pvscsi_cmp_desc c = { .context = 3, .data_len = 4097 };
+
+	KUNIT_EXPECT_EQ(test, pvscsi_check_completion(&c, 256, 4096), -EPROTO);
+	c.data_len = U64_MAX;
+	KUNIT_EXPECT_EQ(test, pvscsi_check_completion(&c, 256, 4096), -EPROTO);
+}
+
+static void pvscsi_ring_index_bounds(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, pvscsi_check_ring_index(5, 5, 256), 0);
+	KUNIT_EXPECT_EQ(test, pvscsi_check_ring_index(261, 5, 256), 256);
+	KUNIT_EXPECT_EQ(test, pvscsi_check_ring_index(262, 5, 256), -EPROTO);
+	/* Free-running indexes wrap. */
+	KUNIT_EXPECT_EQ(test, pvscsi_check_ring_index(2, U32_MAX - 1, 256), 4);
+	/* A producer behind the consumer is a lie, not a wrap. */
+	KUNIT_EXPECT_EQ(test, pvscsi_check_ring_index(4, 5, 256), -EPROTO);
+}
+
+static void pvscsi_status_good_and_underrun(struct kunit *test)
+{
+	blk_status_t st = BLK_STS_IOERR;
+
+	KUNIT_EXPECT_EQ(test, pvscsi_decode_status(0, SAM_STAT_GOOD, NULL, 0, &st),
+			PVSCSI_DONE);
+	KUNIT_EXPECT_EQ(test, st, BLK_STS_OK);
+	st = BLK_STS_IOERR;
+	pvscsi_decode_status(PVSCSI_BTSTAT_DATARUN, SAM_STAT_GOOD, NULL, 0, &st);
+	KUNIT_EXPECT_EQ(test, st, BLK_STS_OK);
+}
+
+static void pvscsi_status_host_errors(struct kunit *test)
+{
+	blk_status_t st;
+
+	pvscsi_decode_status(PVSCSI_BTSTAT_SELTIMEO, 0, NULL, 0, &st);
+	KUNIT_EXPECT_EQ(test, st, BLK_STS_TRANSPORT);
+	pvscsi_decode_status(PVSCSI_BTSTAT_ABORTQUEUE, 0, NULL, 0, &st);
+	KUNIT_EXPECT_EQ(test, st, BLK_STS_IOERR);
+	pvscsi_decode_status(0xffff, 0, NULL, 0, &st);
+	KUNIT_EXPECT_EQ(test, st, BLK_STS_IOERR);
+	pvscsi_decode_status(0, 0xff, NULL, 0, &st);
+	KUNIT_EXPECT_EQ(test, st, BLK_STS_IOERR);
+}
+
+static void pvscsi_sense_keys(struct kunit *test)
+{
+	u8 sense[SCSI_SENSE_LEN] = { 0x70, 0, MEDIUM_ERROR, [7] = 10, [12] = 0x11 };
+	blk_status_t st;
+
+	KUNIT_EXPECT_EQ(test, pvscsi_decode_status(0, SAM_STAT_CHECK_CONDITION,
+						   sense, 18, &st), PVSCSI_DONE);
+	KUNIT_EXPECT_EQ(test, st, BLK_STS_MEDIUM);
+
+	sense[2] = UNIT_ATTENTION;
+	KUNIT_EXPECT_EQ(test, pvscsi_decode_status(0, SAM_STAT_CHECK_CONDITION,
+						   sense, 18, &st), PVSCSI_RETRY);
+
+	sense[2] = ILLEGAL_REQUEST;
+	sense[12] = 0x20;
+	pvscsi_decode_status(0, SAM_STAT_CHECK_CONDITION, sense, 18, &st);
+	KUNIT_EXPECT_EQ(test, st, BLK_STS_NOTSUPP);
+
+	sense[2] = DATA_PROTECT;
+	pvscsi_decode_status(0, SAM_STAT_CHECK_CONDITION, sense, 18, &st);
+	KUNIT_EXPECT_EQ(test, st, BLK_STS_PROTECTION);
+
+	/* Descriptor format: key in byte 1. */
+	memset(sense, 0, sizeof(sense));
+	sense[0] = 0x72;
+	sense[1] = RECOVERED_ERROR;
+	pvscsi_decode_status(0, SAM_STAT_CHECK_CONDITION, sense, 18, &st);
+	KUNIT_EXPECT_EQ(test, st, BLK_STS_OK);
+}
+
+static void pvscsi_sense_hostile(struct kunit *test)
+{
+	u8 sense[SCSI_SENSE_LEN] = { 0x70, 0, MEDIUM_ERROR };
+	blk_status_t st;
+
+	/* Too short to hold a sense key: an error, not a read past the end. */
+	pvscsi_decode_status(0, SAM_STAT_CHECK_CONDITION, sense, 3, &st);
+	KUNIT_EXPECT_EQ(test, st, BLK_STS_IOERR);
+	/* Unknown response code. */
+	sense[0] = 0x05;
+	pvscsi_decode_status(0, SAM_STAT_CHECK_CONDITION, sense, 18, &st);
+	KUNIT_EXPECT_EQ(test, st, BLK_STS_IOERR);
+	/* An absurd length is clamped to the buffer. */
+	sense[0] = 0x70;
+	pvscsi_decode_status(0, SAM_STAT_CHECK_CONDITION, sense, U32_MAX, &st);
+	KUNIT_EXPECT_EQ(test, st, BLK_STS_MEDIUM);
+}
+
+static void pvscsi_cdbs(struct kunit *test)
+{
+	u8 cdb[16];
+
+	KUNIT_EXPECT_EQ(test, pvscsi_cdb_rw16(cdb, true, true, 0x0102030405060708ULL, 8), 16);
+	KUNIT_EXPECT_EQ(test, cdb[0], (u8)WRITE_16);
+	KUNIT_EXPECT_EQ(test, cdb[1], 0x08);
+	KUNIT_EXPECT_EQ(test, cdb[2], 0x01);
+	KUNIT_EXPECT_EQ(test, cdb[9], 0x08);
+	KUNIT_EXPECT_EQ(test, cdb[13], 8);
+	pvscsi_cdb_rw16(cdb, false, false, 0, 1);
+	KUNIT_EXPECT_EQ(test, cdb[0], (u8)READ_16);
+	KUNIT_EXPECT_EQ(test, cdb[1], 0);
+	KUNIT_EXPECT_EQ(test, pvscsi_cdb_sync_cache(cdb), 10);
+	KUNIT_EXPECT_EQ(test, cdb[0], (u8)SYNCHRONIZE_CACHE);
+}
+
+static void pvscsi_report_luns(struct kunit *test)
+{
+	u8 buf[40] = { 0, 0, 0, 24 };
+	u8 luns[8];
+
+	buf[8 + 1] = 0;		/* LUN 0 */
+	buf[16 + 1] = 3;	/* LUN 3 */
+	buf[24] = 0x40;		/* flat addressing: skipped */
+	KUNIT_EXPECT_EQ(test, pvscsi_parse_report_luns(buf, sizeof(buf), luns, 8), 2);
+	KUNIT_EXPECT_EQ(test, luns[1], 3);
+	/* A list length that is not whole entries. */
+	buf[3] = 23;
+	KUNIT_EXPECT_EQ(test, pvscsi_parse_report_luns(buf, sizeof(buf), luns, 8), -EPROTO);
+	/* A list longer than what was transferred: only what came is used. */
+	buf[3] = 0;
+	buf[2] = 0x10;		/* 4096 bytes claimed */
+	KUNIT_EXPECT_EQ(test, pvscsi_parse_report_luns(buf, 24, luns, 8), 2);
+	KUNIT_EXPECT_EQ(test, pvscsi_parse_report_luns(buf, 7, luns, 8), -EPROTO);
+	/* Never more than the caller has room for. */
+	KUNIT_EXPECT_EQ(test, pvscsi_parse_report_luns(buf, 24, luns, 1), 1);
+}
+
+static void pvscsi_inquiry(struct kunit *test)
+{
+	u8 buf[36] = { TYPE_DISK };
+
+	KUNIT_EXPECT_EQ(test, pvscsi_parse_inquiry(buf, 36), 0);
+	buf[0] = TYPE_ROM;
+	KUNIT_EXPECT_EQ(test, pvscsi_parse_inquiry(buf, 36), -ENODEV);
+	buf[0] = 0x20 | TYPE_DISK;	/* qualifier: not connected */
+	KUNIT_EXPECT_EQ(test, pvscsi_parse_inquiry(buf, 36), -ENODEV);
+	KUNIT_EXPECT_EQ(test, pvscsi_parse_inquiry(buf, 4), -EPROTO);
+}
+
+static void pvscsi_read_capacity(struct kunit *test)
+{
+	u8 buf[32] = { 0, 0, 0, 0, 0, 0x01, 0xff, 0xff, 0, 0, 0x10, 0,
+		       [13] = 3, [14] = 0x80 };
+	struct pvscsi_disk_info info = { };
+
+	KUNIT_ASSERT_EQ(test, pvscsi_parse_read_capacity16(buf, 32, &info), 0);
+	KUNIT_EXPECT_EQ(test, info.nr_blocks, 0x20000ULL);
+	KUNIT_EXPECT_EQ(test, info.block_size, 4096u);
+	KUNIT_EXPECT_EQ(test, info.phys_exp, 3);
+	KUNIT_EXPECT_TRUE(test, info.lbpme);
+
+	buf[10] = 0x0c;		/* 3072: not a power of two */
+	KUNIT_EXPECT_EQ(test, pvscsi_parse_read_capacity16(buf, 32, &info), -EPROTO);
+	buf[10] = 0;
+	buf[11] = 0;		/* 0-byte blocks */
+	KUNIT_EXPECT_EQ(test, pvscsi_parse_read_capacity16(buf, 32, &info), -EPROTO);
+	buf[10] = 0x02;		/* 512 */
+	memset(buf, 0xff, 8);	/* capacity that overflows */
+	KUNIT_EXPECT_EQ(test, pvscsi_parse_read_capacity16(buf, 32, &info), -EPROTO);
+	KUNIT_EXPECT_EQ(test, pvscsi_parse_read_capacity16(buf, 15, &info), -EPROTO);
+}
+
+static void pvscsi_mode_caching(struct kunit *test)
+{
+	u8 buf[28] = { 0, 26, 0, 0x10, 0, 0, 0, 0, 0x08, 0x12, 0x04 };
+	struct pvscsi_disk_info info = { };
+
+	KUNIT_ASSERT_EQ(test, pvscsi_parse_mode_caching(buf, 28, &info), 0);
+	KUNIT_EXPECT_TRUE(test, info.write_cache);
+	KUNIT_EXPECT_TRUE(test, info.fua);
+	KUNIT_EXPECT_FALSE(test, info.write_protect);
+	/* A block-descriptor length pointing past the reply. */
+	buf[6] = 0xff;
+	KUNIT_EXPECT_EQ(test, pvscsi_parse_mode_caching(buf, 28, &info), -EPROTO);
+	buf[6] = 0;
+	buf[8] = 0x0a;		/* another page */
+	KUNIT_EXPECT_EQ(test, pvscsi_parse_mode_caching(buf, 28, &info), -EPROTO);
+}
+
+static struct kunit_case pvscsi_cases[] = {
+	KUNIT_CASE(pvscsi_completion_accepts_known_context),
+	KUNIT_CASE(pvscsi_completion_rejects_bad_context),
+	KUNIT_CASE(pvscsi_completion_rejects_overlong_transfer),
+	KUNIT_CASE(pvscsi_ring_index_bounds),
+	KUNIT_CASE(pvscsi_status_good_and_underrun),
+	KUNIT_CASE(pvscsi_status_host_errors),
+	KUNIT_CASE(pvscsi_sense_keys),
+	KUNIT_CASE(pvscsi_sense_hostile),
+	KUNIT_CASE(pvscsi_cdbs),
+	KUNIT_CASE(pvscsi_report_luns),
+	KUNIT_CASE(pvscsi_inquiry),
+	KUNIT_CASE(pvscsi_read_capacity),
+	KUNIT_CASE(pvscsi_mode_caching),
+	{}
+};
+
+static struct kunit_suite pvscsi_suite = {
+	.name = "pv_vmi_pvscsi",
+	.test_cases = pvscsi_cases,
+};
+
+kunit_test_suites(&pvscsi_suite);
+
+MODULE_DESCRIPTION("KUnit tests for pv_vmi's PVSCSI and SCSI parsing");
+MODULE_LICENSE("GPL");
