@@ -9,7 +9,8 @@ set -euo pipefail
 kdir=${1:?usage: build-modules.sh KDIR}
 [ -f "$kdir/Makefile" ] || pv_die "$kdir is not a kernel build tree"
 kdir=$(cd "$kdir" && pwd -P)
-key=$(echo "$kdir" | sed 's|^/||; s|[^A-Za-z0-9.]|_|g')
+# One tree per kernel and checkout: two checkouts never share build products.
+key=$(echo "$kdir" | sed 's|^/||; s|[^A-Za-z0-9.]|_|g')-$(echo "$PV_TOP" | sha256sum | cut -c1-8)
 dst=$PV_OUT/build/$key
 mkdir -p "$dst"
 # One build at a time per tree: concurrent runs wait rather than collide.
@@ -24,4 +25,11 @@ if ! make -C "$dst" KDIR="$kdir" PV_VERSION="$version" tests \
 	grep -E 'error|warning' "$dst/build.log" | head -40 >&2 || tail -40 "$dst/build.log" >&2
 	pv_die "module build against $kdir failed (log: $dst/build.log)"
 fi
+# Modules built here earlier that this tree no longer has must not be
+# picked up: keep only what modules.order lists (absolute or relative,
+# .ko or .o depending on the kernel).
+wanted=$(sed -e "s|^$dst/||" -e 's|\.o$|.ko|' "$dst/modules.order")
+find "$dst" -name '*.ko' | while read -r ko; do
+	grep -qxF "${ko#"$dst"/}" <<<"$wanted" || rm -f "$ko"
+done
 echo "$dst"
