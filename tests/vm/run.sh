@@ -33,7 +33,12 @@
 #   verify: CMD ARGS      run on the host after the VM exits; it prints
 #                         "PASS check" / "FAIL check: why" lines, counted as
 #                         the scenario's own
-#   In qemu, prepare and verify values, @WORK@ stands for a scratch directory
+#   host: CMD ARGS        a server for the guest, started on the host just
+#                         before the boot, killed when the VM ends (at the
+#                         latest 10 s after the timeout); it must listen on
+#                         127.0.0.1 only (the guest reaches it as 10.0.2.2
+#                         through -netdev user); output in @WORK@/host.log
+#   In qemu, prepare, host and verify values, @WORK@ stands for a scratch directory
 #   of the scenario's own ($PV_OUT/vm/<scenario>.d, emptied before each run)
 #   and @TOP@ for the repository.
 #
@@ -43,7 +48,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../scripts/lib.sh"
 
-usage() { sed -n '2,36s/^# \{0,1\}//p' "$0" >&2; exit 2; }
+usage() { sed -n '2,/^set /s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
 force_kernel=
 scenarios=()
@@ -145,6 +150,7 @@ run_scenario() {
 	name=$(basename "$file" .sh)
 	local log=$outdir/$name.log cpio=$outdir/$name.cpio
 	local npass=0 nfail=0
+	local host='' hpid=''
 	setup_fail() {
 		echo "FAIL $name: setup: $*"
 		total_fail=$((total_fail + 1))
@@ -168,6 +174,7 @@ run_scenario() {
 		allow) allow+=(--allow "$val") ;;
 		prepare) prepare=$val ;;
 		verify) verify=$val ;;
+		host) host=$val ;;
 		qemu)
 			shell_words "$val" >/dev/null 2>&1 || { setup_fail "bad quoting in '#@ qemu: $val'"; return; }
 			mapfile -d '' words < <(shell_words "$val")
@@ -189,6 +196,8 @@ run_scenario() {
 	prepare=${prepare//@TOP@/$PV_TOP}
 	verify=${verify//@WORK@/$work}
 	verify=${verify//@TOP@/$PV_TOP}
+	host=${host//@WORK@/$work}
+	host=${host//@TOP@/$PV_TOP}
 
 	t0=$(date +%s%N)
 	kernel_setup "$kernel"
@@ -231,6 +240,10 @@ run_scenario() {
 	t1=$(date +%s%N)
 	rm -f "$outdir/$name.mkinitramfs.err" "$outdir/$name.extra.err"
 
+	if [ -n "$host" ]; then
+		timeout -k 2 $((tmo + 10)) bash -c "$host" >"$work/host.log" 2>&1 &
+		hpid=$!
+	fi
 	while IFS= read -r line; do
 		case $line in
 		"PVTEST PASS "*)
@@ -247,6 +260,10 @@ run_scenario() {
 	done < <("$PV_TOP/scripts/vm-run.sh" --kernel "${K_BZ[$kernel]}" --initrd "$cpio" \
 		--append "pvtest_name=$name${append}" --timeout "$tmo" --log "$log" --name "$name" \
 		"${allow[@]}" -- "${qemu[@]}")
+	if [ -n "$hpid" ]; then
+		kill "$hpid" 2>/dev/null
+		wait "$hpid" 2>/dev/null
+	fi
 	[ $((npass + nfail)) -gt 0 ] || { echo "FAIL $name: no results from vm-run.sh"; nfail=1; }
 	if [ -n "$verify" ]; then
 		local vlog=$work/verify.log vrc
