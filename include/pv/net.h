@@ -19,7 +19,7 @@
 #include <pv/pv.h>
 
 /* pv_device::features bits of a network device. */
-#define PV_NET_F_TX_CSUM	BIT_ULL(0)	/* checksums partial tx packets */
+#define PV_NET_F_TX_CSUM	BIT_ULL(0)	/* checksums partial tx packets, any start/offset */
 #define PV_NET_F_RX_CSUM	BIT_ULL(1)	/* validates rx checksums */
 #define PV_NET_F_TSO		BIT_ULL(2)	/* segments TCPv4 */
 #define PV_NET_F_TSO6		BIT_ULL(3)	/* segments TCPv6 */
@@ -27,6 +27,13 @@
 #define PV_NET_F_SG		BIT_ULL(5)	/* tx scatter-gather */
 #define PV_NET_F_MQ		BIT_ULL(6)	/* more than one queue pair */
 #define PV_NET_F_MTU		BIT_ULL(7)	/* MTU can be changed */
+
+/*
+ * PV_NET_F_TX_CSUM is NETIF_F_HW_CSUM: the backend takes CHECKSUM_PARTIAL
+ * packets with any csum_start/csum_offset and falls back to
+ * skb_checksum_help() for those its host cannot do. TSO/TSO6 are only used
+ * together with SG and TX_CSUM.
+ */
 
 /**
  * struct pv_net_config - a network device's parameters
@@ -81,10 +88,14 @@ struct pv_net_callbacks {
  * struct pv_net_ops - network class ops, implemented by a backend
  * @get_config: fill @cfg. Required. Process context, may sleep.
  * @open: allocate and post the rings of @nr_queues queue pairs with the
- *	given MTU, enable interrupts; callbacks may start at once. Required.
- *	Process context with RTNL held, may sleep.
+ *	given MTU, enable interrupts; callbacks may start at once, and the
+ *	backend reports the carrier through link_changed() before it
+ *	returns. The rx buffers take at least ETH_DATA_LEN-sized frames
+ *	whatever the MTU. Required. Process context with RTNL held, may
+ *	sleep.
  * @close: disable interrupts, free the rings and every skb in them; no
- *	callbacks after return. Required. Process context with RTNL held.
+ *	callbacks after return. The front-end has disabled NAPI and the tx
+ *	queues before. Required. Process context with RTNL held.
  * @xmit: put @skb on tx queue @queue. Required. Softirq context with the
  *	tx queue's lock held. @more is true when another packet follows at
  *	once (the backend may delay the doorbell). Returns NETDEV_TX_OK (the
@@ -94,11 +105,14 @@ struct pv_net_callbacks {
  *	received.
  * @irq_enable: unmask the interrupt of queue pair @queue. Required. Softirq
  *	context.
- * @set_mtu: change the MTU while open. Optional (without it the MTU is
- *	fixed while the interface is up). Process context, RTNL held.
+ * @set_mtu: change the MTU while open. Optional: without it the front-end
+ *	closes and reopens the queues with the new MTU. Process context,
+ *	RTNL held.
  * @set_features: apply offload changes (NETIF_F_* bits). Optional. Process
  *	context, RTNL held.
- * @set_ring_size: resize the rings (the device is closed). Optional.
+ * @set_ring_size: set the ring sizes for the next open(); called while
+ *	closed (the front-end closes and reopens a running interface around
+ *	it). Returns -EINVAL for sizes the device cannot take. Optional.
  *	Process context, RTNL held.
  * @get_stats_count: number of backend-specific ethtool -S counters.
  *	Optional. Process context.

@@ -71,8 +71,13 @@ static int __init vmi_init(void)
 	err = vmi_pvscsi_register();
 	if (err)
 		goto out_unregister_clock;
+	err = vmi_vmxnet3_register();
+	if (err)
+		goto out_unregister_pvscsi;
 	return 0;
 
+out_unregister_pvscsi:
+	vmi_pvscsi_unregister();
 out_unregister_clock:
 	vmi_clock_unregister();
 out_unregister_hv:
@@ -82,6 +87,7 @@ out_unregister_hv:
 
 static void __exit vmi_exit(void)
 {
+	vmi_vmxnet3_unregister();
 	vmi_pvscsi_unregister();
 	vmi_clock_unregister();
 	pv_hypervisor_unregister(&vmi_hypervisor);

@@ -41,4 +41,7 @@ void vmi_clock_unregister(void);
 int vmi_pvscsi_register(void);
 void vmi_pvscsi_unregister(void);
 
+int vmi_vmxnet3_register(void);
+void vmi_vmxnet3_unregister(void);
+
 #endif /* _PV_VMI_H */

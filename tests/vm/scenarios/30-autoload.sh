@@ -42,6 +42,10 @@ check frontend_logged dmesg_has 'pv_testfe pvblk0: bound to blk device of hyperv
 wait_for 5 grep -q '^pv_clock ' /proc/modules
 check generic_frontend_autoloaded grep -q '^pv_clock ' /proc/modules
 check generic_frontend_declined_quietly sh -c '! dmesg | grep -q "pv_clock pvclock0"'
+# So does pv_net (pv:net:*) for the test network device.
+wait_for 5 grep -q '^pv_net ' /proc/modules
+check net_frontend_autoloaded grep -q '^pv_net ' /proc/modules
+check net_frontend_declined_quietly sh -c '! dmesg | grep -q "pv_net pvnet0"'
 
 check_fails backend_pinned_while_bound rmmod pv_testhv
 check backend_still_there grep -q '^pv_testhv ' /proc/modules
