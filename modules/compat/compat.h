@@ -115,6 +115,21 @@ static inline void compat_blk_set_features(struct request_queue *q,
 #endif
 }
 
+/* Merging is the default since 6.14; older kernels need the flag. */
+#ifdef PV_COMPAT_BLK_MQ_MERGE_DEFAULT
+#define BLK_MQ_F_SHOULD_MERGE		0
+#endif
+
+/* blk_rq_map_sg() lost its request_queue argument in 6.15. */
+#ifdef PV_COMPAT_BLK_RQ_MAP_SG_QUEUE
+static inline int compat_blk_rq_map_sg(struct request *rq,
+				       struct scatterlist *sglist)
+{
+	return blk_rq_map_sg(rq->q, rq, sglist);
+}
+#define blk_rq_map_sg(rq, sglist)	compat_blk_rq_map_sg(rq, sglist)
+#endif
+
 static inline struct gendisk *
 compat_blk_mq_alloc_disk(struct blk_mq_tag_set *set, struct queue_limits *lim,
 			 const struct compat_blk_features *f, void *queuedata)

@@ -28,6 +28,17 @@ has linux/device/bus.h 'ssize_t \(\*show\)\(const struct bus_type \*' ||
 # 6.12 moved the unaligned access helpers to <linux/unaligned.h>.
 [ -f "$inc/linux/unaligned.h" ] ||
 	echo -DPV_COMPAT_NO_LINUX_UNALIGNED
+# 5.17 added struct kernel_ethtool_ringparam to the ringparam ethtool ops;
+# pv_net is not built without it (nor without ethtool_sprintf(), 5.13, or
+# the weightless netif_napi_add(), 6.1).
+has linux/ethtool.h 'struct kernel_ethtool_ringparam \{' ||
+	echo -DPV_COMPAT_NO_KERNEL_ETHTOOL_RINGPARAM
+# 6.14 made request merging the default and dropped BLK_MQ_F_SHOULD_MERGE.
+has linux/blk-mq.h 'BLK_MQ_F_SHOULD_MERGE' ||
+	echo -DPV_COMPAT_BLK_MQ_MERGE_DEFAULT
+# 6.15 dropped the request_queue argument of blk_rq_map_sg().
+has linux/blk-mq.h 'blk_rq_map_sg\(struct request_queue \*q' &&
+	echo -DPV_COMPAT_BLK_RQ_MAP_SG_QUEUE
 # 5.14 added blk_mq_alloc_disk(); pv_blk is not built without it.
 has linux/blk-mq.h 'define blk_mq_alloc_disk\(' ||
 	echo -DPV_COMPAT_NO_BLK_MQ_ALLOC_DISK

@@ -98,7 +98,7 @@ static blk_status_t pv_blk_setup_req(struct pv_blk_disk *pbd,
 	}
 
 	sg_init_table(cmd->sg, pbd->max_segments);
-	req->nr_sg = blk_rq_map_sg(rq->q, rq, cmd->sg);
+	req->nr_sg = blk_rq_map_sg(rq, cmd->sg);
 	return BLK_STS_OK;
 }
 

@@ -1390,7 +1390,6 @@ static int vmx3_probe(struct pci_dev *pci, const struct pci_device_id *id)
 		err = -ENOMEM;
 		goto out_unmap;
 	}
-	static_assert(sizeof(struct vmx3_tx_queue_desc) % VMX3_QDESC_ALIGN == 0);
 	a->tqd = dma_alloc_coherent(&pci->dev, sizeof(*a->tqd) + sizeof(*a->rqd),
 				    &a->qdesc_dma, GFP_KERNEL);
 	if (!a->tqd) {

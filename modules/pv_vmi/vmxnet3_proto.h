@@ -297,6 +297,9 @@ struct vmx3_tx_queue_desc {
 	u8 pad[88];
 };
 
+/* The rx queue descriptors follow the tx ones in one allocation. */
+static_assert(sizeof(struct vmx3_tx_queue_desc) % VMX3_QDESC_ALIGN == 0);
+
 struct vmx3_rx_queue_desc {
 	/* ctrl */
 	u8 update_rx_prod;
