@@ -1,11 +1,15 @@
 # Benchmark guest for scripts/bench: the in-tree VMware drivers and pv_vmi
 # on the same devices in one VM, alternating, several rounds. Prints
 # "BENCH <round> <driver> <device> <job> <iops> <kib_per_s>" lines and
-# "BENCH <round> <clocksource> clock - <ns_per_read> -".
+# "BENCH <round> <clocksource> clock - <ns_per_read> -" and
+# "BENCH <round> <driver> net tx|rx <mbit_per_s> -" (iperf3 against a server
+# the host runs on 127.0.0.1).
 #@ kernel: stock
 #@ extra: project
-#@ modules: vmw_pvscsi sd_mod
-#@ tools: fio clockcheck
+#@ modules: vmw_pvscsi sd_mod vmxnet3
+#@ tools: fio clockcheck iperf3
+#@ qemu: -netdev user,id=n0 -device vmxnet3,netdev=n0
+#@ host: iperf3 -s -B 127.0.0.1 -p 5201
 #@ qemu: -cpu max,-hypervisor -smbios "type=1,serial=VMware-56 4d 12 34 56 78 9a bc-de f0 12 34 56 78 9a bc"
 #@ qemu: -device pvscsi,id=s0
 #@ qemu: -drive if=none,id=d0,file=@WORK@/bench.img,format=raw,cache=writeback -device scsi-hd,bus=s0.0,scsi-id=0,drive=d0
@@ -40,6 +44,21 @@ EOF2
 	done
 }
 
+# bench_net ROUND DRIVER: guest->host (tx) and host->guest (rx) throughput.
+bench_net() {
+	local ifc mb
+	ifc=$(ls /sys/class/net | grep -v '^lo$' | head -n 1)
+	[ -n "$ifc" ] || return
+	ip addr add 10.0.2.15/24 dev "$ifc" && ip link set "$ifc" up
+	wait_for 10 sh -c "ping -c 1 -W 1 10.0.2.2 >/dev/null"
+	mb=$(iperf3 -c 10.0.2.2 -p 5201 -t "$secs" -f m 2>/dev/null | awk '/sender/ { print $7 }')
+	say "$1 $2 net tx ${mb:-0} -"
+	mb=$(iperf3 -c 10.0.2.2 -p 5201 -t "$secs" -f m -R 2>/dev/null | awk '/receiver/ { print $7 }')
+	say "$1 $2 net rx ${mb:-0} -"
+	ip addr flush dev "$ifc"
+	ip link set "$ifc" down
+}
+
 for r in $(seq 1 "$rounds"); do
 	# In-tree: vmw_pvscsi + sd.
 	modprobe vmw_pvscsi && modprobe sd_mod
@@ -47,16 +66,22 @@ for r in $(seq 1 "$rounds"); do
 	bench_dev "$r" vmw_pvscsi disk /dev/sda
 	bench_dev "$r" vmw_pvscsi null /dev/sdb
 	rmmod sd_mod vmw_pvscsi
-	# pv_vmi + pv_blk.
-	modprobe pv_vmi && modprobe pv_blk && modprobe pv_clock
+	modprobe vmxnet3
+	wait_for 10 sh -c 'ls /sys/class/net | grep -qv "^lo$"'
+	bench_net "$r" vmxnet3
+	rmmod vmxnet3
+	# pv_vmi + pv_blk + pv_net.
+	modprobe pv_vmi && modprobe pv_blk && modprobe pv_clock && modprobe pv_net
 	wait_for 20 test -b /dev/pvb1
 	bench_dev "$r" pv_blk disk /dev/pvb0
 	bench_dev "$r" pv_blk null /dev/pvb1
+	wait_for 10 sh -c 'ls /sys/class/net | grep -qv "^lo$"'
+	bench_net "$r" pv_net
 	for c in tsc pv-vmware; do
 		echo "$c" >$cs/current_clocksource
 		say "$r $c clock - $(clockcheck mono 2000000 | sed 's/.*), \([0-9.]*\) ns\/read/\1/') -"
 	done
 	echo tsc >$cs/current_clocksource
-	modprobe -r pv_blk pv_clock pv_vmi
+	modprobe -r pv_blk pv_clock pv_net pv_vmi
 done
 check bench_completed true
