@@ -84,7 +84,7 @@ done
 declare -A tool_pkg=([fio]=fio [iperf3]=iperf3 [ethtool]=ethtool [ip]=iproute2
 	[lspci]=pciutils [setpci]=pciutils [strace]=strace [stress-ng]=stress-ng
 	[tcpdump]=tcpdump [sg_inq]=sg3-utils [nvme]=nvme-cli [mkfs.ext4]=e2fsprogs
-	[fsck.ext4]=e2fsprogs [blkid]=util-linux [perf]=linux-perf [taskset]=util-linux)
+	[fsck.ext4]=e2fsprogs [sfdisk]=fdisk [blkid]=util-linux [perf]=linux-perf [taskset]=util-linux)
 for t in $tools; do
 	case $t in
 	/*) [ -x "$t" ] || pv_die "mkinitramfs: tool $t not found"

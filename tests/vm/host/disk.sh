@@ -25,6 +25,7 @@ prepare)
 	for d in 0 1; do
 		truncate -s 64M "$work/disk$d.img"
 	done
+	truncate -s 8M "$work/disk2.img"	# attached read-only
 	pattern host-0 262144 | dd of="$work/disk0.img" conv=notrunc status=none
 	pattern host-1 32768 | dd of="$work/disk1.img" conv=notrunc status=none
 	;;
