@@ -54,8 +54,13 @@ struct pvscsi_adapter;
  * @pdev: the pv device
  * @target: SCSI target id
  * @lun: LUN
- * @info: what the unit reported at discovery
+ * @info: what the unit reported at discovery, updated by @resize_work;
+ *	read and written under the adapter's lock (get_config() runs under
+ *	disks_lock when a disk is added)
  * @node: in pvscsi_adapter::disks
+ * @resize_work: reads the capacity again after the unit reported a change
+ * @removing: set under the adapter's lock before the disk goes away, so no
+ *	new @resize_work is scheduled
  */
 struct pvscsi_disk {
 	struct pvscsi_adapter *adapter;
@@ -64,6 +69,8 @@ struct pvscsi_disk {
 	u8 lun;
 	struct pvscsi_disk_info info;
 	struct list_head node;
+	struct work_struct resize_work;
+	bool removing;
 };
 
 /**
@@ -435,7 +442,9 @@ static void pvscsi_process_completions(struct pvscsi_adapter *a)
 			verdict = pvscsi_decode_status(c.host_status, c.scsi_status,
 						       pvscsi_slot_dma(a, slot, &pa) + PVSCSI_SENSE_OFF,
 						       c.sense_len, &status);
-			if (verdict == PVSCSI_RETRY && sl->retries < PVSCSI_MAX_RETRIES &&
+			if (verdict == PVSCSI_RETRY_RESIZED && !sl->disk->removing)
+				schedule_work(&sl->disk->resize_work);
+			if (verdict != PVSCSI_DONE && sl->retries < PVSCSI_MAX_RETRIES &&
 			    !sl->aborted) {
 				/* Our completion entry is consumed: there is room. */
 				sl->retries++;
@@ -545,7 +554,7 @@ static int pvscsi_exec(struct pvscsi_adapter *a, u8 target, u8 lun,
 		verdict = pvscsi_decode_status(sl->host_status, sl->scsi_status,
 					       pvscsi_slot_dma(a, slot, &pa) + PVSCSI_SENSE_OFF,
 					       SCSI_SENSE_LEN, &status);
-		if (verdict == PVSCSI_RETRY)
+		if (verdict != PVSCSI_DONE)
 			continue;
 		if (status == BLK_STS_TRANSPORT)
 			err = -ENODEV;
@@ -568,8 +577,12 @@ static int pvscsi_blk_get_config(struct pv_device *pdev,
 				 struct pv_blk_config *cfg)
 {
 	struct pvscsi_disk *disk = pdev->backend_priv;
-	struct pvscsi_disk_info *info = &disk->info;
+	struct pvscsi_disk_info snapshot, *info = &snapshot;
+	unsigned long flags;
 
+	spin_lock_irqsave(&disk->adapter->lock, flags);
+	snapshot = disk->info;
+	spin_unlock_irqrestore(&disk->adapter->lock, flags);
 	cfg->capacity = info->nr_blocks << (ilog2(info->block_size) - SECTOR_SHIFT);
 	cfg->logical_block_size = info->block_size;
 	cfg->physical_block_size = info->block_size << info->phys_exp;
@@ -729,6 +742,38 @@ static int pvscsi_probe_lun(struct pvscsi_adapter *a, u8 target, u8 lun,
 	return 0;
 }
 
+/* The unit reported a capacity change: read it and tell the front-end. */
+static void pvscsi_resize_work(struct work_struct *work)
+{
+	struct pvscsi_disk *disk = container_of(work, struct pvscsi_disk,
+						resize_work);
+	struct pvscsi_adapter *a = disk->adapter;
+	struct pvscsi_disk_info info;
+	unsigned long flags;
+	u8 cdb[16], cdb_len;
+	u32 xfer;
+	int err;
+
+	spin_lock_irqsave(&a->lock, flags);
+	info = disk->info;
+	spin_unlock_irqrestore(&a->lock, flags);
+	cdb_len = pvscsi_cdb_read_capacity16(cdb, 32);
+	err = pvscsi_exec(a, disk->target, disk->lun, cdb, cdb_len, 32, &xfer);
+	if (!err)
+		err = pvscsi_parse_read_capacity16(a->internal_buf, xfer, &info);
+	if (err) {
+		dev_warn(&a->pci->dev, "target %u lun %u: capacity changed, but cannot read it: %d\n",
+			 disk->target, disk->lun, err);
+		return;
+	}
+	spin_lock_irqsave(&a->lock, flags);
+	disk->info = info;
+	spin_unlock_irqrestore(&a->lock, flags);
+	dev_info(&a->pci->dev, "target %u lun %u: capacity now %llu blocks\n",
+		 disk->target, disk->lun, info.nr_blocks);
+	pv_device_config_changed(disk->pdev);
+}
+
 static int pvscsi_add_disk(struct pvscsi_adapter *a, u8 target, u8 lun)
 {
 	struct pvscsi_disk_info info;
@@ -753,6 +798,7 @@ static int pvscsi_add_disk(struct pvscsi_adapter *a, u8 target, u8 lun)
 	disk->target = target;
 	disk->lun = lun;
 	disk->info = info;
+	INIT_WORK(&disk->resize_work, pvscsi_resize_work);
 
 	pdev = pv_device_alloc(&vmi_hypervisor, PV_CLASS_BLK, &a->pci->dev);
 	if (IS_ERR(pdev)) {
@@ -794,6 +840,11 @@ static void pvscsi_remove_disk(struct pvscsi_disk *disk)
 	lockdep_assert_held(&disk->adapter->disks_lock);
 	dev_info(&disk->adapter->pci->dev, "target %u lun %u: %s removed\n",
 		 disk->target, disk->lun, dev_name(&disk->pdev->dev));
+	spin_lock_irq(&disk->adapter->lock);
+	disk->removing = true;
+	spin_unlock_irq(&disk->adapter->lock);
+	/* The work uses the pv device: finish it before the device goes. */
+	cancel_work_sync(&disk->resize_work);
 	pv_device_unregister(disk->pdev);
 	list_del(&disk->node);
 	kfree(disk);

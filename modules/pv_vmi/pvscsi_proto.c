@@ -52,7 +52,7 @@ int pvscsi_check_completion(const struct pvscsi_cmp_desc *desc, u32 nr_slots,
 static blk_status_t pvscsi_sense_status(const u8 *sense, u32 len,
 					enum pvscsi_verdict *verdict)
 {
-	u8 key, asc;
+	u8 key, asc, ascq;
 
 	*verdict = PVSCSI_DONE;
 	if (len < 14 || (sense[0] & 0x7f) < 0x70 || (sense[0] & 0x7f) > 0x73)
@@ -60,9 +60,11 @@ static blk_status_t pvscsi_sense_status(const u8 *sense, u32 len,
 	if ((sense[0] & 0x7f) >= 0x72) {	/* descriptor format */
 		key = sense[1] & 0xf;
 		asc = sense[2];
+		ascq = sense[3];
 	} else {
 		key = sense[2] & 0xf;
 		asc = sense[12];
+		ascq = sense[13];
 	}
 
 	switch (key) {
@@ -70,7 +72,9 @@ static blk_status_t pvscsi_sense_status(const u8 *sense, u32 len,
 	case RECOVERED_ERROR:
 		return BLK_STS_OK;
 	case UNIT_ATTENTION:
-		*verdict = PVSCSI_RETRY;
+		/* 2A/09: capacity data has changed */
+		*verdict = (asc == 0x2a && ascq == 0x09) ? PVSCSI_RETRY_RESIZED :
+							   PVSCSI_RETRY;
 		return BLK_STS_IOERR;
 	case NOT_READY:
 		if (asc == 0x04)	/* becoming ready */
@@ -104,7 +108,8 @@ static blk_status_t pvscsi_sense_status(const u8 *sense, u32 len,
  * SCSI host; the caller decides whether the length it got is enough.
  *
  * Return: PVSCSI_RETRY for a transient condition worth one more try,
- * otherwise PVSCSI_DONE.
+ * PVSCSI_RETRY_RESIZED when that condition is a capacity change, otherwise
+ * PVSCSI_DONE.
  */
 enum pvscsi_verdict pvscsi_decode_status(u16 host_status, u16 scsi_status,
 					 const u8 *sense, u32 sense_len,

@@ -160,10 +160,13 @@ struct pvscsi_disk_info {
  * enum pvscsi_verdict - what to do with a completed command
  * @PVSCSI_DONE: complete it with the given status
  * @PVSCSI_RETRY: transient (UNIT ATTENTION, ...): issue it again
+ * @PVSCSI_RETRY_RESIZED: like @PVSCSI_RETRY, and the unit says its capacity
+ *	changed: read it again
  */
 enum pvscsi_verdict {
 	PVSCSI_DONE,
 	PVSCSI_RETRY,
+	PVSCSI_RETRY_RESIZED,
 };
 
 int pvscsi_check_completion(const struct pvscsi_cmp_desc *desc, u32 nr_slots,

@@ -90,6 +90,13 @@ static void pvscsi_sense_keys(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pvscsi_decode_status(0, SAM_STAT_CHECK_CONDITION,
 						   sense, 18, &st), PVSCSI_RETRY);
 
+	/* Capacity data has changed: retry, and read the capacity again. */
+	sense[12] = 0x2a;
+	sense[13] = 0x09;
+	KUNIT_EXPECT_EQ(test, pvscsi_decode_status(0, SAM_STAT_CHECK_CONDITION,
+						   sense, 18, &st), PVSCSI_RETRY_RESIZED);
+	sense[13] = 0;
+
 	sense[2] = ILLEGAL_REQUEST;
 	sense[12] = 0x20;
 	pvscsi_decode_status(0, SAM_STAT_CHECK_CONDITION, sense, 18, &st);
