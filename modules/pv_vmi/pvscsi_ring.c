@@ -13,7 +13,6 @@
 #include "pvscsi.h"
 
 /* Caller holds a->lock. */
-/* Caller holds a->lock. */
 static bool pvscsi_ring_full(struct pvscsi_adapter *a)
 {
 	struct pvscsi_rings_state *s = a->rings_state;
