@@ -1,13 +1,19 @@
 #!/bin/sh
-# Print the pv-drivers version: `git describe` in a checkout, else the
-# VERSION file (release tarballs and DKMS source trees carry one).
+# Print the pv-drivers version, the one place every other version comes
+# from (modinfo, dkms.conf, the deb and the rpms):
+#  - in a checkout with a release tag: `git describe --tags` (v1.2.3-4-gabc -> 1.2.3-4-gabc);
+#  - in a checkout without tags: VERSION+g<commit>[-dirty];
+#  - elsewhere (release tarballs, DKMS source trees): the VERSION file.
 top=$(cd "$(dirname "$0")/.." && pwd)
-if v=$(git -C "$top" describe --tags --always --dirty 2>/dev/null) && [ -n "$v" ]; then
-	case $v in
-	[0-9]*) ;;
-	*) v="$(cat "$top/VERSION" 2>/dev/null || echo 0)+g$v" ;;
-	esac
-	echo "$v" | sed 's/^v//'
+base=$(cat "$top/VERSION" 2>/dev/null || echo 0)
+if git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
+	if v=$(git -C "$top" describe --tags --dirty 2>/dev/null); then
+		echo "${v#v}"
+	elif h=$(git -C "$top" describe --always --dirty 2>/dev/null); then
+		echo "$base+g$h"
+	else
+		echo "$base"
+	fi
 else
-	cat "$top/VERSION" 2>/dev/null || echo 0
+	echo "$base"
 fi
