@@ -56,4 +56,7 @@ has linux/blkdev.h 'define BLK_FEAT_WRITE_CACHE' ||
 # identifiers (MODULE_INFO(import_ns, #ns) in 5.x, __stringify(ns) later).
 has linux/module.h 'MODULE_INFO\(import_ns, ns\)' ||
 	echo -DPV_COMPAT_NS_IDENTIFIER
+# 5.18 added xenbus_setup_ring(); pv_xen is not built without it.
+has xen/xenbus.h 'int xenbus_setup_ring\(' ||
+	echo -DPV_COMPAT_NO_XENBUS_SETUP_RING
 exit 0
