@@ -56,7 +56,9 @@ has linux/blkdev.h 'define BLK_FEAT_WRITE_CACHE' ||
 # identifiers (MODULE_INFO(import_ns, #ns) in 5.x, __stringify(ns) later).
 has linux/module.h 'MODULE_INFO\(import_ns, ns\)' ||
 	echo -DPV_COMPAT_NS_IDENTIFIER
-# 5.18 added xenbus_setup_ring(); pv_xen is not built without it.
-has xen/xenbus.h 'int xenbus_setup_ring\(' ||
+# pv_xen is built only for the 6.1+ xenbus API: xenbus_setup_ring() (5.18)
+# and a void xenbus_driver::remove (6.1).
+{ has xen/xenbus.h 'int xenbus_setup_ring\(' &&
+  has xen/xenbus.h 'void \(\*remove\)\(struct xenbus_device \*dev\)'; } ||
 	echo -DPV_COMPAT_NO_XENBUS_SETUP_RING
 exit 0
