@@ -92,12 +92,16 @@ static bool xen_blkif_slot_ungrant(struct xen_blkif_slot *slot)
 	return ok;
 }
 
-/* The page and in-page offset of a scatterlist entry. */
+/*
+ * The page and in-page offset of a scatterlist entry. blk_rq_map_sg() keeps
+ * offsets below a page; should one not be, x86-64's memory map
+ * (SPARSEMEM_VMEMMAP) makes the struct pages of a folio contiguous.
+ */
 static struct page *xen_blkif_sg_page(struct scatterlist *sg,
 				      unsigned int *offset)
 {
 	*offset = offset_in_page(sg->offset);
-	return nth_page(sg_page(sg), sg->offset >> PAGE_SHIFT);
+	return sg_page(sg) + (sg->offset >> PAGE_SHIFT);
 }
 
 /* Persistent mode, reads: copy what the backend wrote to the request. */
@@ -624,7 +628,7 @@ static int xen_blkif_ring_publish(struct xen_blkif_vbd *vbd,
 				    ring->ring_refs[0]);
 	} else {
 		for (i = 0; i < (1U << vbd->ring_order); i++) {
-			char node[16];
+			char node[sizeof("ring-ref") + 10];
 
 			snprintf(node, sizeof(node), "ring-ref%u", i);
 			err = xenbus_printf(xbt, dir, node, "%u",

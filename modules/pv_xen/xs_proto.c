@@ -57,6 +57,17 @@ int xen_parse_uint(const char *s, unsigned int min, unsigned int max,
 	return err;
 }
 
+/* One hex digit, or -1. (hex_to_bin() moved header in 7.x; this is all.) */
+static int xen_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;	/* lower case */
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
 /**
  * xen_parse_mac() - a vif's "mac" node: six hex pairs separated by ':'
  * @s: the value as read
@@ -74,7 +85,7 @@ int xen_parse_mac(const char *s, u8 mac[6])
 		return -EINVAL;
 	for (i = 0; i < ETH_ALEN; i++) {
 		const char *p = s + 3 * i;
-		int hi = hex_to_bin(p[0]), lo = hex_to_bin(p[1]);
+		int hi = xen_hex_digit(p[0]), lo = xen_hex_digit(p[1]);
 
 		if (hi < 0 || lo < 0)
 			return -EINVAL;
