@@ -242,7 +242,7 @@ static void xen_blkif_resize(struct xen_blkif_vbd *vbd)
 		return;
 	dev_info(&vbd->xendev->dev, "capacity changed from %llu to %llu sectors\n",
 		 vbd->sectors, sectors);
-	vbd->sectors = sectors;
+	WRITE_ONCE(vbd->sectors, sectors);
 	pv_device_config_changed(vbd->pdev);
 }
 
@@ -255,15 +255,9 @@ static void xen_blkif_disconnect(struct xen_blkif_vbd *vbd)
 	struct pv_device *pdev = vbd->pdev;
 
 	if (pdev) {
-		/*
-		 * Keep the structure until the interrupt handlers are gone.
-		 * pv_blk's config work may be waiting for vbd->lock, and its
-		 * remove waits for that work: drop the lock meanwhile.
-		 */
+		/* Keep the structure until the interrupt handlers are gone. */
 		get_device(&pdev->dev);
-		mutex_unlock(&vbd->lock);
 		pv_device_unregister(pdev);
-		mutex_lock(&vbd->lock);
 	}
 	WRITE_ONCE(vbd->connected, false);
 	xen_blkif_rings_free(vbd);

@@ -75,7 +75,9 @@ struct xen_blkif_ring {
  * struct xen_blkif_vbd - one virtual block device (a xenbus "vbd")
  * @xendev: the xenbus device
  * @pdev: the pv block device, once connected
- * @lock: serialises state changes (backend watch, remove, resize)
+ * @lock: serialises state changes (backend watch, remove, resize); not
+ *	taken by the block ops, which run inside pv_device_add() and
+ *	pv_device_unregister() called with it held
  * @handle: the virtual-device number, echoed in requests
  * @connected: the rings are up and the backend said Connected; read
  *	locklessly by queue_rq()
@@ -86,7 +88,8 @@ struct xen_blkif_ring {
  * @persistent: data goes through pages granted once (feature-persistent)
  * @max_segs: segments per request (11, or the indirect count)
  * @indirect_segs: segments per indirect request, 0 without indirect
- * @sectors: capacity in 512-byte sectors
+ * @sectors: capacity in 512-byte sectors; changes (WRITE_ONCE) on resize
+ *	while get_config() reads it without the lock
  * @sector_size: logical block size
  * @physical_sector_size: physical block size
  * @info: VDISK_* bits

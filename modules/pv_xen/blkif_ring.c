@@ -486,8 +486,12 @@ static int xen_blkif_get_config(struct pv_device *pdev,
 {
 	struct xen_blkif_vbd *vbd = pdev->backend_priv;
 
-	mutex_lock(&vbd->lock);
-	cfg->capacity = vbd->sectors;
+	/*
+	 * No vbd->lock: pv_blk calls this from its probe, which runs inside
+	 * pv_device_add() under that lock. Everything but the size is fixed
+	 * before the device is added; the size is one aligned word.
+	 */
+	cfg->capacity = READ_ONCE(vbd->sectors);
 	cfg->logical_block_size = vbd->sector_size;
 	cfg->physical_block_size = vbd->physical_sector_size;
 	cfg->max_segments = vbd->max_segs;
@@ -499,11 +503,10 @@ static int xen_blkif_get_config(struct pv_device *pdev,
 	cfg->queue_depth = vbd->ring_size;
 	cfg->req_priv_size = sizeof(unsigned long);
 	if (vbd->discard) {
-		cfg->max_discard_sectors = min_t(u64, vbd->sectors, UINT_MAX);
+		cfg->max_discard_sectors = min_t(u64, cfg->capacity, UINT_MAX);
 		cfg->discard_granularity = vbd->discard_granularity ?:
 					   vbd->sector_size;
 	}
-	mutex_unlock(&vbd->lock);
 	return 0;
 }
 
