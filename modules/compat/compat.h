@@ -174,4 +174,16 @@ typedef struct bus_type compat_bus_attr_bus_t;
 typedef const struct bus_type compat_bus_attr_bus_t;
 #endif
 
+/*
+ * xenbus_read_driver_state() took the device as well as the path in 7.x.
+ * pv_xen reads the other end's state with compat_xenbus_otherend_state().
+ */
+#ifdef PV_COMPAT_XENBUS_READ_STATE_PATH
+#define compat_xenbus_otherend_state(xdev) \
+	xenbus_read_driver_state((xdev)->otherend)
+#else
+#define compat_xenbus_otherend_state(xdev) \
+	xenbus_read_driver_state((xdev), (xdev)->otherend)
+#endif
+
 #endif /* _PV_COMPAT_H */

@@ -61,4 +61,10 @@ has linux/module.h 'MODULE_INFO\(import_ns, ns\)' ||
 { has xen/xenbus.h 'int xenbus_setup_ring\(' &&
   has xen/xenbus.h 'void \(\*remove\)\(struct xenbus_device \*dev\)'; } ||
 	echo -DPV_COMPAT_NO_XENBUS_SETUP_RING
+# 6.5 moved skb_gso_segment() to <net/gso.h>; before, <linux/netdevice.h>.
+[ -f "$inc/net/gso.h" ] ||
+	echo -DPV_COMPAT_NO_NET_GSO_H
+# 7.x passes the device to xenbus_read_driver_state() as well as the path.
+has xen/xenbus.h 'xenbus_read_driver_state\(const char \*path\)' &&
+	echo -DPV_COMPAT_XENBUS_READ_STATE_PATH
 exit 0
