@@ -48,6 +48,8 @@
  * @max_tx_ring_size: likewise for tx
  * @speed: link speed in Mb/s, SPEED_UNKNOWN when the host does not say
  * @link_up: carrier at open
+ * @tso_max_size: largest GSO packet the device takes, bytes (Xen netif
+ *	carries lengths in 16 bits); 0 means no limit beyond the stack's
  *
  * Filled by pv_net_ops::get_config(); the front-end zeroes it first.
  */
@@ -63,6 +65,7 @@ struct pv_net_config {
 	u16 max_tx_ring_size;
 	u32 speed;
 	bool link_up;
+	u32 tso_max_size;
 };
 
 /**

@@ -29,7 +29,7 @@
  * incompatibly. Backends and front-ends record the version they were built
  * against at registration; pv_core refuses a mismatch.
  */
-#define PV_ABI_VERSION		1
+#define PV_ABI_VERSION		2
 
 /**
  * enum pv_class - what a pv device is

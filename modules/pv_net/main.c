@@ -591,6 +591,8 @@ static int pv_net_probe(struct pv_device *pdev)
 	netdev->features = (netdev->hw_features & ~NETIF_F_LRO) |
 			   NETIF_F_HIGHDMA;
 	netdev->vlan_features = netdev->features;
+	if (cfg.tso_max_size)
+		netif_set_tso_max_size(netdev, cfg.tso_max_size);
 
 	for (i = 0; i < pn->nr_queues; i++) {
 		struct pv_net_queue *q = &pn->queues[i];

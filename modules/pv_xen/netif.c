@@ -286,6 +286,8 @@ static int xen_vif_get_config(struct pv_device *pdev, struct pv_net_config *cfg)
 	cfg->rx_ring_size = XEN_VIF_RX_RING_SIZE;
 	cfg->tx_ring_size = XEN_VIF_TX_RING_SIZE;
 	cfg->speed = SPEED_UNKNOWN;
+	/* The first tx slot carries the packet's length in 16 bits. */
+	cfg->tso_max_size = XEN_NETIF_MAX_TX_SIZE;
 	spin_lock_irqsave(&vif->link_lock, flags);
 	cfg->link_up = vif->backend_up;
 	spin_unlock_irqrestore(&vif->link_lock, flags);

@@ -6,7 +6,7 @@
 
 check core_loads modprobe pv_core
 check bus_registered test -d /sys/bus/pv/devices -a -d /sys/bus/pv/drivers
-check abi_version_is_1 test "$(cat /sys/bus/pv/abi_version)" = 1
+check abi_version_is_2 test "$(cat /sys/bus/pv/abi_version)" = 2
 check empty_hypervisor_name test "$(cat /sys/bus/pv/hypervisor/name)" = none
 check empty_backend test -z "$(cat /sys/bus/pv/hypervisor/backend)"
 check empty_version test -z "$(cat /sys/bus/pv/hypervisor/version)"
