@@ -61,8 +61,8 @@ static void vmi_hz_decodes_64bit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, hz, 2399987000ull);
 	KUNIT_EXPECT_EQ(test, apic, 66000000u);
 
-	r.eax = (u32)5000000000ull;
-	r.ebx = (u32)(5000000000ull >> 32);
+	r.eax = lower_32_bits(5000000000ull);
+	r.ebx = upper_32_bits(5000000000ull);
 	KUNIT_ASSERT_EQ(test, vmi_parse_hz(&r, &hz, &apic), 0);
 	KUNIT_EXPECT_EQ(test, hz, 5000000000ull);
 }

@@ -9,6 +9,10 @@
 /* The code under test, compiled into this module. */
 #include "../../modules/pv_vmi/pvscsi_proto.c"
 
+/* blk_status_t is a sparse-restricted type: compare its values as such. */
+#define EXPECT_STS(test, got, want) \
+	KUNIT_EXPECT_EQ(test, (__force int)(got), (__force int)(want))
+
 static void pvscsi_completion_accepts_known_context(struct kunit *test)
 {
 	struct pvscsi_cmp_desc c = { .context = 1, .data_len = 4096 };
@@ -57,10 +61,10 @@ static void pvscsi_status_good_and_underrun(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, pvscsi_decode_status(0, SAM_STAT_GOOD, NULL, 0, &st),
 			PVSCSI_DONE);
-	KUNIT_EXPECT_EQ(test, st, BLK_STS_OK);
+	EXPECT_STS(test, st, BLK_STS_OK);
 	st = BLK_STS_IOERR;
 	pvscsi_decode_status(PVSCSI_BTSTAT_DATARUN, SAM_STAT_GOOD, NULL, 0, &st);
-	KUNIT_EXPECT_EQ(test, st, BLK_STS_OK);
+	EXPECT_STS(test, st, BLK_STS_OK);
 }
 
 static void pvscsi_status_host_errors(struct kunit *test)
@@ -68,13 +72,13 @@ static void pvscsi_status_host_errors(struct kunit *test)
 	blk_status_t st;
 
 	pvscsi_decode_status(PVSCSI_BTSTAT_SELTIMEO, 0, NULL, 0, &st);
-	KUNIT_EXPECT_EQ(test, st, BLK_STS_TRANSPORT);
+	EXPECT_STS(test, st, BLK_STS_TRANSPORT);
 	pvscsi_decode_status(PVSCSI_BTSTAT_ABORTQUEUE, 0, NULL, 0, &st);
-	KUNIT_EXPECT_EQ(test, st, BLK_STS_IOERR);
+	EXPECT_STS(test, st, BLK_STS_IOERR);
 	pvscsi_decode_status(0xffff, 0, NULL, 0, &st);
-	KUNIT_EXPECT_EQ(test, st, BLK_STS_IOERR);
+	EXPECT_STS(test, st, BLK_STS_IOERR);
 	pvscsi_decode_status(0, 0xff, NULL, 0, &st);
-	KUNIT_EXPECT_EQ(test, st, BLK_STS_IOERR);
+	EXPECT_STS(test, st, BLK_STS_IOERR);
 }
 
 static void pvscsi_sense_keys(struct kunit *test)
@@ -84,7 +88,7 @@ static void pvscsi_sense_keys(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, pvscsi_decode_status(0, SAM_STAT_CHECK_CONDITION,
 						   sense, 18, &st), PVSCSI_DONE);
-	KUNIT_EXPECT_EQ(test, st, BLK_STS_MEDIUM);
+	EXPECT_STS(test, st, BLK_STS_MEDIUM);
 
 	sense[2] = UNIT_ATTENTION;
 	KUNIT_EXPECT_EQ(test, pvscsi_decode_status(0, SAM_STAT_CHECK_CONDITION,
@@ -100,18 +104,18 @@ static void pvscsi_sense_keys(struct kunit *test)
 	sense[2] = ILLEGAL_REQUEST;
 	sense[12] = 0x20;
 	pvscsi_decode_status(0, SAM_STAT_CHECK_CONDITION, sense, 18, &st);
-	KUNIT_EXPECT_EQ(test, st, BLK_STS_NOTSUPP);
+	EXPECT_STS(test, st, BLK_STS_NOTSUPP);
 
 	sense[2] = DATA_PROTECT;
 	pvscsi_decode_status(0, SAM_STAT_CHECK_CONDITION, sense, 18, &st);
-	KUNIT_EXPECT_EQ(test, st, BLK_STS_PROTECTION);
+	EXPECT_STS(test, st, BLK_STS_PROTECTION);
 
 	/* Descriptor format: key in byte 1. */
 	memset(sense, 0, sizeof(sense));
 	sense[0] = 0x72;
 	sense[1] = RECOVERED_ERROR;
 	pvscsi_decode_status(0, SAM_STAT_CHECK_CONDITION, sense, 18, &st);
-	KUNIT_EXPECT_EQ(test, st, BLK_STS_OK);
+	EXPECT_STS(test, st, BLK_STS_OK);
 }
 
 static void pvscsi_sense_hostile(struct kunit *test)
@@ -121,15 +125,15 @@ static void pvscsi_sense_hostile(struct kunit *test)
 
 	/* Too short to hold a sense key: an error, not a read past the end. */
 	pvscsi_decode_status(0, SAM_STAT_CHECK_CONDITION, sense, 3, &st);
-	KUNIT_EXPECT_EQ(test, st, BLK_STS_IOERR);
+	EXPECT_STS(test, st, BLK_STS_IOERR);
 	/* Unknown response code. */
 	sense[0] = 0x05;
 	pvscsi_decode_status(0, SAM_STAT_CHECK_CONDITION, sense, 18, &st);
-	KUNIT_EXPECT_EQ(test, st, BLK_STS_IOERR);
+	EXPECT_STS(test, st, BLK_STS_IOERR);
 	/* An absurd length is clamped to the buffer. */
 	sense[0] = 0x70;
 	pvscsi_decode_status(0, SAM_STAT_CHECK_CONDITION, sense, U32_MAX, &st);
-	KUNIT_EXPECT_EQ(test, st, BLK_STS_MEDIUM);
+	EXPECT_STS(test, st, BLK_STS_MEDIUM);
 }
 
 static void pvscsi_cdbs(struct kunit *test)

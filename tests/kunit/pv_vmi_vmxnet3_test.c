@@ -69,7 +69,7 @@ static void vmx3_gen_selects_owner(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, vmx3_comp_ready(c.w3, 0));
 	KUNIT_EXPECT_FALSE(test, vmx3_comp_ready(c.w3, 1));
 	/* Other bits never make a slot look ready. */
-	c.w3 = cpu_to_le32(~VMX3_CD_GEN);
+	c.w3 = cpu_to_le32(U32_MAX & ~VMX3_CD_GEN);
 	KUNIT_EXPECT_FALSE(test, vmx3_comp_ready(c.w3, 1));
 }
 

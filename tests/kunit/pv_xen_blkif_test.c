@@ -10,6 +10,10 @@
 #include <kunit/test.h>
 #include "../../modules/pv_xen/blkif_proto.c"
 
+/* blk_status_t is a sparse-restricted type: compare its values as such. */
+#define EXPECT_STS(test, got, want) \
+	KUNIT_EXPECT_EQ(test, (__force int)(got), (__force int)(want))
+
 #define RING	32
 
 static void ops_free(u8 *ops)
@@ -35,7 +39,7 @@ static void blkif_rsp_ok(struct kunit *test)
 	ops[5] = BLKIF_OP_READ;
 	KUNIT_ASSERT_EQ(test, xen_blkif_rsp_decode(&r, RING, ops, &out), 0);
 	KUNIT_EXPECT_EQ(test, out.id, 5);
-	KUNIT_EXPECT_EQ(test, out.status, BLK_STS_OK);
+	EXPECT_STS(test, out.status, BLK_STS_OK);
 	KUNIT_EXPECT_FALSE(test, out.notsupp);
 }
 
@@ -62,7 +66,8 @@ static void blkif_rsp_statuses(struct kunit *test)
 					      t[i].status);
 
 		KUNIT_ASSERT_EQ(test, xen_blkif_rsp_decode(&r, RING, ops, &out), 0);
-		KUNIT_EXPECT_EQ_MSG(test, out.status, t[i].sts, "status %d", t[i].status);
+		KUNIT_EXPECT_EQ_MSG(test, (__force int)out.status,
+				    (__force int)t[i].sts, "status %d", t[i].status);
 		KUNIT_EXPECT_EQ(test, out.notsupp, t[i].notsupp);
 	}
 }
