@@ -38,6 +38,7 @@ static const struct block_device_operations pv_blk_fops = {
  * @disk: the gendisk
  * @tag_set: its blk-mq tag set
  * @max_segments: scatterlist entries per request (sized into the pdu)
+ * @req_priv_size: bytes of the backend's area after them
  * @config_work: re-reads the configuration after config_changed()
  */
 struct pv_blk_disk {
@@ -45,6 +46,7 @@ struct pv_blk_disk {
 	struct gendisk *disk;
 	struct blk_mq_tag_set tag_set;
 	unsigned int max_segments;
+	unsigned int req_priv_size;
 	struct work_struct config_work;
 };
 
@@ -119,6 +121,8 @@ static blk_status_t pv_blk_mq_queue_rq(struct blk_mq_hw_ctx *hctx,
 		return sts;
 	cmd->req.queue = hctx->queue_num;
 	cmd->req.tag = rq->tag;
+	cmd->req.priv = pbd->req_priv_size ?
+			(void *)(cmd->sg + pbd->max_segments) : NULL;
 	cmd->status = BLK_STS_OK;
 
 	blk_mq_start_request(rq);
@@ -272,6 +276,7 @@ static int pv_blk_probe(struct pv_device *pdev)
 					 queue_depth ?: cfg.queue_depth,
 					 cfg.queue_depth);
 	pbd->tag_set.numa_node = NUMA_NO_NODE;
+	pbd->req_priv_size = cfg.req_priv_size;
 	pbd->tag_set.cmd_size = sizeof(struct pv_blk_cmd) +
 				cfg.max_segments * sizeof(struct scatterlist) +
 				cfg.req_priv_size;
