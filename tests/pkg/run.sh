@@ -4,7 +4,10 @@
 # tests/pkg/run.sh: build the packages with scripts/package and check them.
 # Prints "PASS name" / "FAIL name: why" per check, then "N passed, N failed";
 # exits non-zero if anything failed. PV_PKG_NO_DKMS=1 skips the DKMS build
-# against the installed headers (the slowest check, ~15 s).
+# against the installed headers (~15 s). Last, tests/pkg/install.sh installs
+# the .deb into a Debian 12 image and boots it in QEMU (install test and
+# module signing test, ~8 min warm, ~10 min cold); PV_PKG_NO_INSTALL=1 skips
+# it (and says so).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/scripts/lib.sh"
@@ -142,7 +145,13 @@ k61=$(ls -d /lib/modules/6.1.*/build 2>/dev/null | head -n1)
 k61=${k61%/build}; k61=${k61##*/}
 if [ -n "$k61" ]; then
 	got=$(cd "$tmp/deb$s" && mods "$k61" "/lib/modules/$k61/build")
-	check dkms-conf-modules-6.1 "got '$got' for $k61" test "$got" = "pv_core pv_vmi pv_clock pv_blk pv_net"
+	check dkms-conf-modules-6.1 "got '$got' for $k61" test "$got" = "pv_core pv_vmi pv_clock pv_blk pv_net pv_xen"
+	# The same headers with the kernel's Xen guest support configured out.
+	mkdir -p "$tmp/k61noxen"
+	ln -s "$(readlink -f "/lib/modules/$k61/build")"/* "$tmp/k61noxen/"
+	grep -v '^CONFIG_XEN' "/lib/modules/$k61/build/.config" >"$tmp/k61noxen/.config"
+	got=$(cd "$tmp/deb$s" && mods "$k61" "$tmp/k61noxen")
+	check dkms-conf-modules-6.1-without-xen "got '$got'" test "$got" = "pv_core pv_vmi pv_clock pv_blk pv_net"
 fi
 # A header tree as old as 5.10: no blk_mq_alloc_disk(), no kernel_ethtool_ringparam.
 mkdir -p "$tmp/k510/include/linux"
@@ -194,6 +203,25 @@ if [ -z "${PV_PKG_NO_DKMS:-}" ] && [ -n "$k61" ]; then
 		check dkms-cleanup "pv-drivers $ver left behind" \
 			bash -c "! dkms status -m pv-drivers -v '$ver' 2>/dev/null | grep -q . && [ ! -e '/usr/src/pv-drivers-$ver' ]"
 	fi
+fi
+
+# --- install test and module signing test in a booted system -------------------
+# install.sh's PASS/FAIL lines count here; its own total does not.
+if [ -n "${PV_PKG_NO_INSTALL:-}" ]; then
+	echo "  install test NOT RUN (PV_PKG_NO_INSTALL is set)"
+else
+	install_rc="" ifailed=0
+	while IFS= read -r line; do
+		case $line in
+		"PASS "*) echo "$line"; passed=$((passed + 1)) ;;
+		"FAIL "*) echo "$line"; failed=$((failed + 1)); ifailed=$((ifailed + 1)) ;;
+		"INSTALL-RC "*) install_rc=${line#INSTALL-RC } ;;
+		*" passed, "*" failed") echo "  install.sh: $line" ;;
+		*) echo "$line" ;;
+		esac
+	done < <("$top/tests/pkg/install.sh" "$deb" 2>&1; echo "INSTALL-RC $?")
+	[ "$install_rc" = 0 ] || [ "$ifailed" -gt 0 ] ||
+		fail install "tests/pkg/install.sh exited $install_rc without reporting a failure"
 fi
 
 echo "$passed passed, $failed failed"
