@@ -396,7 +396,7 @@ int xen_blkif_register(void)
 		pr_err("max_queues=%u: at most 64\n", max_queues);
 		return -EINVAL;
 	}
-	return xenbus_register_frontend(&xen_blkif_driver);
+	return xen_register_frontend(&xen_blkif_driver);
 }
 
 void xen_blkif_unregister(void)

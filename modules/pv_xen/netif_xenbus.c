@@ -511,7 +511,7 @@ int xen_netif_register(void)
 {
 	int err;
 
-	err = xenbus_register_frontend(&xen_vif_driver);
+	err = xen_register_frontend(&xen_vif_driver);
 	if (err)
 		return err;
 	xen_vif_registered = true;
