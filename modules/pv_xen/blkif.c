@@ -6,7 +6,8 @@
  * The xenbus handshake, as blkback expects it:
  *   backend InitWait   -> rings set up and published (ring-ref*,
  *                         event-channel, multi-queue, ring-page-order,
- *                         protocol, feature-persistent) -> Initialised
+ *                         protocol, our feature-persistent offer)
+ *                         -> Initialised
  *   backend Connected  -> disk parameters and features read, pv device
  *                         added -> Connected; later Connected events are
  *                         resizes ("sectors" changed)
@@ -59,8 +60,6 @@ static int xen_blkif_talk(struct xen_blkif_vbd *vbd)
 	vbd->ring_order = xen_blkif_ring_order(be_order, max_ring_page_order);
 	vbd->nr_rings = xen_blkif_nr_rings(be_queues,
 					   max_queues ?: num_online_cpus());
-	vbd->persistent = persistent_grants &&
-			  xen_xs_read_feature(xendev, be, "feature-persistent");
 
 	err = xen_blkif_rings_alloc(vbd);
 	if (err)
@@ -80,8 +79,9 @@ again:
 		what = "writing protocol";
 	}
 	if (!err) {
+		/* Our offer; blkback says at connect whether it took it. */
 		err = xenbus_printf(xbt, xendev->nodename, "feature-persistent",
-				    "%u", vbd->persistent);
+				    "%u", persistent_grants);
 		what = "writing feature-persistent";
 	}
 	if (err) {
@@ -133,6 +133,13 @@ static int xen_blkif_read_params(struct xen_blkif_vbd *vbd)
 			       &vbd->physical_sector_size);
 	if (err || !is_power_of_2(vbd->physical_sector_size))
 		vbd->physical_sector_size = vbd->sector_size;
+
+	/*
+	 * blkback writes feature-persistent when it connects: set if it
+	 * agreed to what we offered at InitWait.
+	 */
+	vbd->persistent = persistent_grants &&
+			  xen_xs_read_feature(xendev, be, "feature-persistent");
 
 	if (xen_xs_read_feature(xendev, be, "feature-flush-cache"))
 		vbd->flush_op = BLKIF_OP_FLUSH_DISKCACHE;
@@ -291,8 +298,15 @@ static void xen_blkif_backend_changed(struct xenbus_device *xendev,
 		if (xendev->state == XenbusStateInitialised)
 			xen_blkif_connect(vbd);
 		break;
-	case XenbusStateClosing:
 	case XenbusStateClosed:
+		/*
+		 * Still Closed from an earlier connection: blkback starts
+		 * over (InitWait) once it sees us Initialising.
+		 */
+		if (xendev->state == XenbusStateInitialising)
+			break;
+		fallthrough;
+	case XenbusStateClosing:
 		if (xendev->state == XenbusStateClosed)
 			break;
 		dev_info(&xendev->dev, "backend %s is closing; removing the disk\n",

@@ -51,7 +51,10 @@ static int xen_blkif_slot_page(struct xen_blkif_vbd *vbd,
 	return 0;
 }
 
-/* Indirect page @i of @slot, granted read-only. */
+/*
+ * Indirect page @i of @slot. Granted writable although the backend only
+ * reads it: with persistent grants blkback maps every grant read-write.
+ */
 static int xen_blkif_slot_ind_page(struct xen_blkif_vbd *vbd,
 				   struct xen_blkif_slot *slot, unsigned int i)
 {
@@ -64,7 +67,7 @@ static int xen_blkif_slot_ind_page(struct xen_blkif_vbd *vbd,
 	if (!page)
 		return -ENOMEM;
 	ref = gnttab_grant_foreign_access(vbd->xendev->otherend_id,
-					  xen_page_to_gfn(page), 1);
+					  xen_page_to_gfn(page), 0);
 	if (ref < 0) {
 		__free_page(page);
 		return ref;
