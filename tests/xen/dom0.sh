@@ -53,7 +53,7 @@ setup_fs() {
 
 setup_toolstack() {
 	local m
-	for m in xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-blkback xen-netback bridge; do
+	for m in xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-blkback xen-netback bridge loop; do
 		modprobe "$m" || { fail toolstack "modprobe $m failed"; return 1; }
 	done
 	mount -t xenfs xenfs /proc/xen
@@ -108,6 +108,15 @@ do_request() {
 		[ $rc = 0 ] && pass "block_attach_$2" || fail "block_attach_$2" "xl block-attach exited $rc: $(echo "$out" | tail -n 3 | tr '\n' ' ')" ;;
 	block-list)
 		note "xl block-list: $(xl block-list "$DOMU_NAME" 2>&1 | tr -s ' \n' ' ')" ;;
+	file-disk)	# VDEV MIB: a loop device on a file in dom0's tmpfs, attached
+		truncate -s "$3M" "/run/pvxen-$2.img" &&
+			losetup -f --show "/run/pvxen-$2.img" >"/run/pvxen-$2.loop" &&
+			out=$(timeout 60 xl block-attach "$DOMU_NAME" "format=raw, vdev=$2, access=rw, target=$(cat "/run/pvxen-$2.loop")" 2>&1); rc=$?
+		[ $rc = 0 ] && pass "file_disk_$2" || fail "file_disk_$2" "loop/xl block-attach failed ($rc): $(echo "$out" | tail -n 3 | tr '\n' ' ')" ;;
+	file-grow)	# VDEV MIB: grow the file; blkback sees it at its next request
+		truncate -s "$3M" "/run/pvxen-$2.img" &&
+			losetup -c "$(cat "/run/pvxen-$2.loop")"; rc=$?
+		[ $rc = 0 ] && pass "file_grow_$2" || fail "file_grow_$2" "truncate/losetup -c exited $rc" ;;
 	*)
 		fail request "unknown request '$*'" ;;
 	esac

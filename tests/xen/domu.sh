@@ -215,6 +215,39 @@ hotplug() {
 	[ "$FRONT" = pv ] && note "after hotplug: $(pv_refs)"
 }
 
+# --- resize: dom0 grows a disk's backing file -------------------------------
+# blkback notices a new size when it next serves a request, writes "sectors"
+# and announces Connected again; the front-end must follow.
+resize() {
+	local dev size1
+	request file-disk xvdc 16
+	if [ "$FRONT" = pv ]; then
+		check resize_disk_appears wait_for 60 pv_disk 51744 || return
+		dev=$(pv_disk 51744)
+	else
+		dev=/dev/xvdc
+		check resize_disk_appears wait_for 60 test -b $dev || return
+	fi
+	size1=$(cat /sys/block/${dev#/dev/}/size)
+	check resize_initial_size test "$size1" -eq 32768
+	dmesg_mark resize
+	request file-grow xvdc 32
+	# Read until blkback has looked at the size again.
+	grown() {
+		dd if=$dev of=/dev/null bs=4k count=1 iflag=direct 2>/dev/null
+		test "$(cat /sys/block/${dev#/dev/}/size)" -eq 65536
+	}
+	check resize_seen wait_for 60 grown
+	[ "$FRONT" = pv ] &&
+		check resize_logged since_mark_has resize 'vbd-51744: capacity changed from 32768 to 65536 sectors'
+	gw() { pattern grown "$(lines 1)" | dd of=$dev bs=64k seek=384 oflag=direct iflag=fullblock 2>/dev/null; }
+	check resize_write_beyond_old_end gw
+	check resize_reads_back test "$(sum_of region $dev 24 1)" = "$(sum_of pattern grown "$(lines 1)")"
+	request block-detach xvdc
+	check resize_disk_detached wait_for 60 test ! -b $dev
+	log_clean resize_kernel_log_clean resize
+}
+
 # --- unload and reload everything --------------------------------------------
 reload_pv() {
 	ip link set "${IFC:-none}" down 2>/dev/null
@@ -299,6 +332,7 @@ section fs; disk_fs
 section net; net
 section clock; clock
 section hotplug; hotplug
+section resize; resize
 section reload
 if [ "$FRONT" = stock ]; then reload_stock; else reload_pv; section tuned; reload_tuned; fi
 section end

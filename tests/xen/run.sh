@@ -141,7 +141,7 @@ make_initramfs() {
 		--extra "$(echo $kos)" --tools "$tools" --scenario "$scen" -o "$p/payload/domU.cpio" ||
 		{ echo "mkinitramfs (domU) failed"; return 1; }
 	"$PV_TOP/scripts/mkinitramfs.sh" --kver "$KV" --modules "virtio_pci virtio_blk crc32c_generic ext4
-		xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-blkback xen-netback bridge" \
+		xenfs xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xen-blkback xen-netback bridge loop" \
 		-o "$WORK/dom0.cpio" || { echo "mkinitramfs (dom0) failed"; return 1; }
 	cp "$here/stage1-init" "$p/init"
 	cp "$here/dom0.sh" "$here/dom0-serve.py" "$PV_TOP/tests/vm/host/tcp-echo.py" "$p/payload/"
