@@ -28,52 +28,30 @@ static_assert(PAGE_SIZE == XEN_PAGE_SIZE);
 
 /* Pages and grants of one ring id */
 
-/* Persistent mode: the data page for segment @i of @slot, granted. */
-static int xen_blkif_slot_page(struct xen_blkif_vbd *vbd,
-			       struct xen_blkif_slot *slot, unsigned int i)
-{
-	struct page *page;
-	int ref;
-
-	if (slot->pages[i])
-		return 0;
-	page = alloc_page(GFP_ATOMIC);
-	if (!page)
-		return -ENOMEM;
-	ref = gnttab_grant_foreign_access(vbd->xendev->otherend_id,
-					  xen_page_to_gfn(page), 0);
-	if (ref < 0) {
-		__free_page(page);
-		return ref;
-	}
-	slot->pages[i] = page;
-	slot->pgrefs[i] = ref;
-	return 0;
-}
-
 /*
- * Indirect page @i of @slot. Granted writable although the backend only
- * reads it: with persistent grants blkback maps every grant read-write.
+ * A page granted to the backend for as long as the ring id lives: data pages
+ * in persistent mode, indirect-segment pages always. Writable even for
+ * indirect pages, which blkback only reads: with persistent grants it maps
+ * every grant read-write, and a read-only grant fails the request.
  */
-static int xen_blkif_slot_ind_page(struct xen_blkif_vbd *vbd,
-				   struct xen_blkif_slot *slot, unsigned int i)
+static int xen_blkif_grant_page(struct xen_blkif_vbd *vbd, struct page **page,
+				grant_ref_t *ref)
 {
-	struct page *page;
-	int ref;
+	int gref;
 
-	if (slot->ind_pages[i])
+	if (*page)
 		return 0;
-	page = alloc_page(GFP_ATOMIC);
-	if (!page)
+	*page = alloc_page(GFP_ATOMIC);
+	if (!*page)
 		return -ENOMEM;
-	ref = gnttab_grant_foreign_access(vbd->xendev->otherend_id,
-					  xen_page_to_gfn(page), 0);
-	if (ref < 0) {
-		__free_page(page);
-		return ref;
+	gref = gnttab_grant_foreign_access(vbd->xendev->otherend_id,
+					   xen_page_to_gfn(*page), 0);
+	if (gref < 0) {
+		__free_page(*page);
+		*page = NULL;
+		return gref;
 	}
-	slot->ind_pages[i] = page;
-	slot->ind_grefs[i] = ref;
+	*ref = gref;
 	return 0;
 }
 
@@ -148,7 +126,8 @@ static int xen_blkif_map_data(struct xen_blkif_ring *ring,
 		if (err)
 			goto out_ungrant;
 		if (vbd->persistent) {
-			err = xen_blkif_slot_page(vbd, slot, i);
+			err = xen_blkif_grant_page(vbd, &slot->pages[i],
+						   &slot->pgrefs[i]);
 			if (err)
 				goto out_ungrant;
 			if (write) {
@@ -212,7 +191,8 @@ static int xen_blkif_build_rw(struct xen_blkif_ring *ring,
 	 */
 	nr_ind = xen_blkif_indirect_pages(req->nr_sg);
 	for (i = 0; i < nr_ind; i++) {
-		err = xen_blkif_slot_ind_page(vbd, slot, i);
+		err = xen_blkif_grant_page(vbd, &slot->ind_pages[i],
+					   &slot->ind_grefs[i]);
 		if (err)
 			return err;
 	}

@@ -26,16 +26,7 @@
 #  6. chroot: `apt-get remove pv-drivers-dkms` removes every module.
 # PV_PKG_KEEP_IMAGE=1 keeps the run's image (2-3 GB) for inspection.
 set -uo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/scripts/lib.sh"
-
-passed=0 failed=0
-pass() { echo "PASS $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
-check() { # check NAME WHY-IF-FALSE COMMAND...
-	local name=$1 why=$2; shift 2
-	if "$@"; then pass "$name"; else fail "$name" "$why"; fi
-}
+. "$(dirname "$0")/lib.sh"
 finish() { echo "$passed passed, $failed failed"; [ "$failed" -eq 0 ]; exit; }
 indent() { sed 's/^/    /'; }
 not() { ! "$@"; }

@@ -9,16 +9,7 @@
 # module signing test, ~8 min warm, ~10 min cold); PV_PKG_NO_INSTALL=1 skips
 # it (and says so).
 set -uo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/scripts/lib.sh"
-
-passed=0 failed=0
-pass() { echo "PASS $1"; passed=$((passed + 1)); }
-fail() { echo "FAIL $1: $2"; failed=$((failed + 1)); }
-check() { # check NAME WHY-IF-FALSE COMMAND...
-	local name=$1 why=$2; shift 2
-	if "$@"; then pass "$name"; else fail "$name" "$why"; fi
-}
+. "$(dirname "$0")/lib.sh"
 
 pkg=$PV_OUT/pkg
 tmp=$(mktemp -d /tmp/pv-pkgtest.XXXXXX)
