@@ -12,7 +12,7 @@ check empty_backend test -z "$(cat /sys/bus/pv/hypervisor/backend)"
 check empty_version test -z "$(cat /sys/bus/pv/hypervisor/version)"
 check no_devices test -z "$(ls /sys/bus/pv/devices)"
 check no_drivers test -z "$(ls /sys/bus/pv/drivers)"
-check log_line dmesg_has 'pv_core: pv bus registered, ABI 1'
+check log_line dmesg_has 'pv_core: pv bus registered, ABI 2'
 check modinfo_description sh -c '/sbin/modinfo pv_core | grep -q "^description:.*hypervisor-ops"'
 check unloads rmmod pv_core
 check bus_gone test ! -e /sys/bus/pv
