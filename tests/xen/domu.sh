@@ -222,11 +222,13 @@ resize() {
 	local dev size1
 	request file-disk xvdc 16
 	if [ "$FRONT" = pv ]; then
-		check resize_disk_appears wait_for 60 pv_disk 51744 || return
+		# The disk's sysfs directory comes a moment before its node.
+		ready() { dev=$(pv_disk 51744) && test -b "$dev" && test -s /sys/block/${dev#/dev/}/size; }
+		check resize_disk_appears wait_for 60 ready || return
 		dev=$(pv_disk 51744)
 	else
 		dev=/dev/xvdc
-		check resize_disk_appears wait_for 60 test -b $dev || return
+		check resize_disk_appears wait_for 60 test -s /sys/block/xvdc/size || return
 	fi
 	size1=$(cat /sys/block/${dev#/dev/}/size)
 	check resize_initial_size test "$size1" -eq 32768
