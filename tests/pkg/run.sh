@@ -63,10 +63,11 @@ check deb-no-tests-or-objects "unwanted files: $bad" test -z "$bad"
 s_re=$(printf '%s' "$s" | sed 's/[.+]/\\&/g')
 other=$(grep -vE "^/$|^/usr/$|^/usr/src/$|^$s_re/|^/usr/share/$|^/usr/share/doc/$|^/usr/share/doc/pv-drivers-dkms/|^/usr/share/lintian/" "$tmp/deb.list" | tr '\n' ' ')
 check deb-nothing-else "files outside /usr/src and the docs: $other" test -z "$other"
-check deb-docs "README/copyright/docs missing from /usr/share/doc/pv-drivers-dkms" \
-	bash -c "grep -qx /usr/share/doc/pv-drivers-dkms/README.md '$tmp/deb.list' &&
+check deb-docs "README/copyright/docs missing from /usr/share/doc/pv-drivers-dkms (dh_compress gzips those over 4 KiB)" \
+	bash -c "grep -qE '^/usr/share/doc/pv-drivers-dkms/README\.md(\.gz)?\$' '$tmp/deb.list' &&
 		 grep -qx /usr/share/doc/pv-drivers-dkms/copyright '$tmp/deb.list' &&
-		 grep -q '^/usr/share/doc/pv-drivers-dkms/compat.md' '$tmp/deb.list'"
+		 grep -qE '^/usr/share/doc/pv-drivers-dkms/compat\.md(\.gz)?\$' '$tmp/deb.list' &&
+		 grep -qE '^/usr/share/doc/pv-drivers-dkms/xen\.md(\.gz)?\$' '$tmp/deb.list'"
 dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./postinst >"$tmp/postinst" 2>/dev/null
 check deb-postinst-dkms "postinst does not run the DKMS common.postinst for pv-drivers $ver" \
 	bash -c "grep -q 'DKMS_NAME=pv-drivers\$' '$tmp/postinst' && grep -q 'DKMS_VERSION=$ver\$' '$tmp/postinst' && grep -q common.postinst '$tmp/postinst'"
