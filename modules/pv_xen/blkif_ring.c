@@ -105,13 +105,30 @@ static void xen_blkif_copy_out(struct xen_blkif_slot *slot,
 /* Building requests */
 
 /*
- * Fill @segs[0..nr_sg) for @req, granting or copying the data as the mode
- * says. On error every grant made here is taken back.
+ * Where segment @i of a request goes: in the request itself (@direct), or
+ * in the ring id's indirect pages, 512 to a page.
+ */
+static struct blkif_request_segment *
+xen_blkif_seg_slot(struct xen_blkif_slot *slot,
+		   struct blkif_request_segment *direct, unsigned int i)
+{
+	struct blkif_request_segment *page;
+
+	if (direct)
+		return &direct[i];
+	page = page_address(slot->ind_pages[i / XEN_BLKIF_SEGS_PER_INDIRECT_PAGE]);
+	return &page[i % XEN_BLKIF_SEGS_PER_INDIRECT_PAGE];
+}
+
+/*
+ * Describe @req's data as segments, in @direct or (when NULL) in the ring
+ * id's indirect pages, granting or copying the data as the mode says. On
+ * error every grant made here is taken back.
  */
 static int xen_blkif_map_data(struct xen_blkif_ring *ring,
 			      struct xen_blkif_slot *slot,
 			      struct pv_blk_req *req,
-			      struct blkif_request_segment *segs)
+			      struct blkif_request_segment *direct)
 {
 	struct xen_blkif_vbd *vbd = ring->vbd;
 	bool write = req->op == PV_BLK_OP_WRITE;
@@ -121,8 +138,9 @@ static int xen_blkif_map_data(struct xen_blkif_ring *ring,
 
 	for_each_sg(req->sg, sg, req->nr_sg, i) {
 		struct page *page = xen_blkif_sg_page(sg, &off);
+		struct blkif_request_segment seg;
 
-		err = xen_blkif_segment(off, sg->length, &segs[i]);
+		err = xen_blkif_segment(off, sg->length, &seg);
 		if (err)
 			goto out_ungrant;
 		if (vbd->persistent) {
@@ -137,7 +155,7 @@ static int xen_blkif_map_data(struct xen_blkif_ring *ring,
 				       src + off, sg->length);
 				kunmap_local(src);
 			}
-			segs[i].gref = slot->pgrefs[i];
+			seg.gref = slot->pgrefs[i];
 		} else {
 			/* The backend only reads the pages of a write. */
 			int ref = gnttab_grant_foreign_access(
@@ -149,8 +167,9 @@ static int xen_blkif_map_data(struct xen_blkif_ring *ring,
 				goto out_ungrant;
 			}
 			slot->grefs[slot->nr_grefs++] = ref;
-			segs[i].gref = ref;
+			seg.gref = ref;
 		}
+		*xen_blkif_seg_slot(slot, direct, i) = seg;
 	}
 	return 0;
 
@@ -166,7 +185,6 @@ static int xen_blkif_build_rw(struct xen_blkif_ring *ring,
 			      u8 *op)
 {
 	struct xen_blkif_vbd *vbd = ring->vbd;
-	struct blkif_request_segment *segs;
 	u8 rw = req->op == PV_BLK_OP_WRITE ? BLKIF_OP_WRITE : BLKIF_OP_READ;
 	unsigned int i, nr_ind;
 	int err;
@@ -184,41 +202,22 @@ static int xen_blkif_build_rw(struct xen_blkif_ring *ring,
 		return xen_blkif_map_data(ring, slot, req, breq->u.rw.seg);
 	}
 
-	/*
-	 * Indirect: the segments go into this id's indirect pages, which lie
-	 * one after the other only in our array, so build them in a bounce
-	 * list first when they span pages.
-	 */
+	/* Indirect: the segments go into this id's indirect pages. */
 	nr_ind = xen_blkif_indirect_pages(req->nr_sg);
 	for (i = 0; i < nr_ind; i++) {
 		err = xen_blkif_grant_page(vbd, &slot->ind_pages[i],
 					   &slot->ind_grefs[i]);
 		if (err)
 			return err;
+		breq->u.indirect.indirect_grefs[i] = slot->ind_grefs[i];
 	}
-	segs = kmalloc_array(req->nr_sg, sizeof(*segs), GFP_ATOMIC);
-	if (!segs)
-		return -ENOMEM;
-	err = xen_blkif_map_data(ring, slot, req, segs);
-	if (!err) {
-		for (i = 0; i < nr_ind; i++) {
-			unsigned int first = i * XEN_BLKIF_SEGS_PER_INDIRECT_PAGE;
-			unsigned int n = min_t(unsigned int, req->nr_sg - first,
-					       XEN_BLKIF_SEGS_PER_INDIRECT_PAGE);
-
-			memcpy(page_address(slot->ind_pages[i]), segs + first,
-			       n * sizeof(*segs));
-			breq->u.indirect.indirect_grefs[i] = slot->ind_grefs[i];
-		}
-		breq->operation = BLKIF_OP_INDIRECT;
-		breq->u.indirect.indirect_op = rw;
-		breq->u.indirect.nr_segments = req->nr_sg;
-		breq->u.indirect.handle = vbd->handle;
-		breq->u.indirect.id = req->tag;
-		breq->u.indirect.sector_number = req->sector;
-	}
-	kfree(segs);
-	return err;
+	breq->operation = BLKIF_OP_INDIRECT;
+	breq->u.indirect.indirect_op = rw;
+	breq->u.indirect.nr_segments = req->nr_sg;
+	breq->u.indirect.handle = vbd->handle;
+	breq->u.indirect.id = req->tag;
+	breq->u.indirect.sector_number = req->sector;
+	return xen_blkif_map_data(ring, slot, req, NULL);
 }
 
 static int xen_blkif_build(struct xen_blkif_ring *ring,
