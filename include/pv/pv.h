@@ -205,8 +205,10 @@ void pv_hypervisor_unregister(struct pv_hypervisor *hv);
  * pv_hypervisor_register() - make a backend's hypervisor the active one
  * @hv: the backend's hypervisor; @hv->name and @hv->detect must be set.
  *
- * Checks the ABI version, refuses a second hypervisor (-EBUSY) or a second
- * registration of the same name (-EEXIST), then calls @hv->detect. Process
+ * Checks the ABI version, refuses a second registration of the same name
+ * (-EEXIST), then calls @hv->detect: an absent hypervisor is -ENODEV (with
+ * the backend's own log line) whichever backend is active; a present one is
+ * refused with -EBUSY while another hypervisor is registered. Process
  * context. Returns 0 or a negative errno, which module init should return.
  */
 #define pv_hypervisor_register(hv) \

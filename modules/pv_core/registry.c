@@ -33,8 +33,9 @@ static bool pv_name_valid(const char *name)
  * @abi_version: PV_ABI_VERSION the backend was built against
  *
  * Return: 0; -ENOEXEC for an ABI mismatch; -EINVAL for a malformed @hv;
- * -EEXIST when @hv's name is already registered; -EBUSY when another
- * hypervisor is; or what @hv->detect returned.
+ * -EEXIST when @hv's name is already registered; what @hv->detect returned
+ * (-ENODEV when the hypervisor is absent); -EBUSY when it is present but
+ * another hypervisor is registered.
  */
 int __pv_hypervisor_register(struct pv_hypervisor *hv, struct module *owner,
 			     unsigned int abi_version)
@@ -53,24 +54,30 @@ int __pv_hypervisor_register(struct pv_hypervisor *hv, struct module *owner,
 	}
 
 	mutex_lock(&pv_registry_lock);
-	if (pv_active_hv) {
-		if (!strcmp(pv_active_hv->name, hv->name)) {
-			pr_err("%s: hypervisor %s is already registered\n",
-			       modname, hv->name);
-			err = -EEXIST;
-		} else {
-			pr_err("%s: cannot register %s: %s is active\n",
-			       modname, hv->name, pv_active_hv->name);
-			err = -EBUSY;
-		}
+	if (pv_active_hv && !strcmp(pv_active_hv->name, hv->name)) {
+		pr_err("%s: hypervisor %s is already registered\n",
+		       modname, hv->name);
+		err = -EEXIST;
 		goto out_unlock;
 	}
 
+	/*
+	 * Ask the backend first: on a machine that is not its hypervisor the
+	 * answer is -ENODEV and the backend's own line, whichever backend is
+	 * active. Only a backend whose hypervisor is present but cannot be
+	 * served next to the active one is told -EBUSY.
+	 */
 	hv->owner = owner;
 	hv->abi_version = abi_version;
 	err = hv->detect(hv);
 	if (err)
 		goto out_unlock;
+	if (pv_active_hv) {
+		pr_err("%s: cannot register %s: %s is active\n",
+		       modname, hv->name, pv_active_hv->name);
+		err = -EBUSY;
+		goto out_unlock;
+	}
 
 	pv_active_hv = hv;
 	pr_info("hypervisor %s registered by %s\n", hv->name, modname);

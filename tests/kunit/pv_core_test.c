@@ -187,6 +187,13 @@ static void pv_registry_duplicate_name_is_eexist(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->detect_calls, 1);
 }
 
+static int pv_test_detect_absent(struct pv_hypervisor *hv)
+{
+	pv_test_current->detect_calls++;
+	return -ENODEV;
+}
+
+/* A second hypervisor that is present is refused while one is active. */
 static void pv_registry_second_hypervisor_is_ebusy(struct kunit *test)
 {
 	struct pv_test_ctx *ctx = test->priv;
@@ -194,7 +201,25 @@ static void pv_registry_second_hypervisor_is_ebusy(struct kunit *test)
 
 	pv_test_register_hv(test);
 	KUNIT_EXPECT_EQ(test, pv_hypervisor_register(&other), -EBUSY);
-	KUNIT_EXPECT_EQ(test, ctx->detect_calls, 1);
+	/* Asked, found present, and still refused. */
+	KUNIT_EXPECT_EQ(test, ctx->detect_calls, 2);
+}
+
+/*
+ * A backend whose hypervisor is absent says -ENODEV whichever backend is
+ * active: modprobe pv_vmi in a Xen guest is "no VMware here", not "busy".
+ */
+static void pv_registry_absent_hypervisor_is_enodev_while_active(struct kunit *test)
+{
+	struct pv_test_ctx *ctx = test->priv;
+	struct pv_hypervisor other = { .name = "other",
+				       .detect = pv_test_detect_absent };
+
+	pv_test_register_hv(test);
+	KUNIT_EXPECT_EQ(test, pv_hypervisor_register(&other), -ENODEV);
+	KUNIT_EXPECT_EQ(test, ctx->detect_calls, 2);
+	/* The active one is untouched. */
+	KUNIT_EXPECT_EQ(test, pv_hypervisor_register(&ctx->hv), -EEXIST);
 }
 
 static void pv_registry_refuses_abi_mismatch(struct kunit *test)
@@ -531,6 +556,7 @@ static struct kunit_case pv_registry_cases[] = {
 	KUNIT_CASE(pv_registry_accepts_backend),
 	KUNIT_CASE(pv_registry_duplicate_name_is_eexist),
 	KUNIT_CASE(pv_registry_second_hypervisor_is_ebusy),
+	KUNIT_CASE(pv_registry_absent_hypervisor_is_enodev_while_active),
 	KUNIT_CASE(pv_registry_refuses_abi_mismatch),
 	KUNIT_CASE(pv_registry_detect_failure_propagates),
 	KUNIT_CASE(pv_registry_rejects_malformed),

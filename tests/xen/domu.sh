@@ -98,10 +98,24 @@ bringup_pv() {
 	note "pv devices: $(ls /sys/bus/pv/devices | tr '\n' ' ')"
 	note "mdev ran: $(grep '^modprobe' "$MDEV_LOG" | tr '\n' ';')"
 	note "after bring-up: $(pv_refs)"
+	wrong_hypervisor
 	CLOCK=pv-xen
 	wait_for 20 disks_back
 	set_disks
 	note "disks: vbd-51712 is $DISK, vbd-51728 is $DISK2"
+}
+
+# The other backend, on a Xen guest with pv_xen active: VMware is simply
+# absent, so -ENODEV and pv_vmi's own line, not "busy".
+wrong_hypervisor() {
+	dmesg_mark wrong_hv
+	check_fails vmi_refused_on_xen modprobe pv_vmi
+	note "modprobe pv_vmi on Xen: $(dmesg_since_mark wrong_hv | tr '\n' '|')"
+	check vmi_says_not_vmware since_mark_has wrong_hv '^\[[ 0-9.]*\] pv_vmi: not a VMware guest'
+	check vmi_one_line_on_xen test "$(dmesg_since_mark wrong_hv | grep -c .)" -eq 1
+	check vmi_enodev_on_xen sh -c '/sbin/insmod "$(/sbin/modinfo -n pv_vmi)" 2>&1 | grep -q "No such device"'
+	check vmi_not_loaded_on_xen sh -c '! grep -q "^pv_vmi " /proc/modules'
+	check xen_still_active test "$(cat /sys/bus/pv/hypervisor/name)" = xen
 }
 
 bringup_stock() {

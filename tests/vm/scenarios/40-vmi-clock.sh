@@ -26,6 +26,19 @@ check uuid_from_backdoor test "$(cat /sys/bus/pv/hypervisor/uuid)" = 5e2a7c1d-3b
 check no_hv_tsc_under_tcg test -z "$(cat /sys/bus/pv/hypervisor/tsc_khz)"
 check found_by_dmi dmesg_has 'pv_vmi: VMware ESX \(backdoor version 6\), found by DMI serial'
 check says_calibrated dmesg_has "pv_vmi: clock: TSC at .* kHz \(hypervisor reports no frequency: using the kernel's calibration\)"
+# The other backend on VMware, with pv_vmi active: Xen is simply absent,
+# so -ENODEV and pv_xen's own line, not "busy".
+if modinfo -n pv_xen >/dev/null 2>&1; then
+	dmesg_mark wrong_hv
+	check_fails xen_refused_on_vmware modprobe pv_xen
+	note "modprobe pv_xen on VMware: $(dmesg_since_mark wrong_hv | tr '\n' '|')"
+	check xen_one_line_on_vmware test "$(dmesg_since_mark wrong_hv | grep -c .)" -eq 1
+	check xen_says_not_xen_on_vmware dmesg_has '^\[[ 0-9.]*\] pv_xen: not running on Xen'
+	check xen_enodev_on_vmware sh -c '/sbin/insmod "$(/sbin/modinfo -n pv_xen)" 2>&1 | grep -q "No such device"'
+	check vmware_still_active test "$(cat /sys/bus/pv/hypervisor/name)" = vmware
+else
+	fail xen_refused_on_vmware "pv_xen.ko was not built"
+fi
 check clock_device test "$(cat /sys/bus/pv/devices/pvclock0/class)" = clock
 check clock_features test "$(cat /sys/bus/pv/devices/pvclock0/features)" = "tsc calibrated stable"
 check pv_clock_autoloaded grep -q '^pv_clock ' /proc/modules
