@@ -16,6 +16,13 @@
 /* Above tsc (300) so a pv clock is preferred, below kvm-clock/xen (400). */
 #define PV_CLOCK_DEFAULT_RATING	350
 
+/*
+ * Counters outside 1 MHz..100 GHz are a backend bug, not a clock: refuse
+ * them rather than let timekeeping run at a rate nobody meant.
+ */
+#define PV_CLOCK_MIN_HZ		1000000ULL
+#define PV_CLOCK_MAX_HZ		100000000000ULL
+
 static unsigned int rating;
 module_param(rating, uint, 0444);
 MODULE_PARM_DESC(rating, "Clocksource rating; 0 uses the backend's suggestion, else 350 (default: 0)");
@@ -62,7 +69,8 @@ static int pv_clock_probe(struct pv_device *pdev)
 				err);
 		return err;
 	}
-	if (!cfg.freq_hz || cfg.mask_bits < 32 || cfg.mask_bits > 64) {
+	if (cfg.freq_hz < PV_CLOCK_MIN_HZ || cfg.freq_hz > PV_CLOCK_MAX_HZ ||
+	    cfg.mask_bits < 32 || cfg.mask_bits > 64) {
 		dev_err(&pdev->dev, "unusable clock: %llu Hz, %u bits\n",
 			cfg.freq_hz, cfg.mask_bits);
 		return -EINVAL;
@@ -79,10 +87,25 @@ static int pv_clock_probe(struct pv_device *pdev)
 	pcd->cs.mask = CLOCKSOURCE_MASK(cfg.mask_bits);
 	pcd->cs.flags = CLOCK_SOURCE_IS_CONTINUOUS | CLOCK_SOURCE_VALID_FOR_HRES;
 	pcd->cs.owner = THIS_MODULE;
-	if (pdev->features & PV_CLOCK_F_TSC)
+	if (pdev->features & PV_CLOCK_F_TSC) {
 		pcd->cs.vdso_clock_mode = VDSO_CLOCKMODE_TSC;
+		/*
+		 * The raw TSC is what the kernel's own tsc clocksource reads:
+		 * it must be checked by the watchdog like tsc, and never be the
+		 * watchdog that checks tsc against itself.
+		 */
+		pcd->cs.flags |= CLOCK_SOURCE_MUST_VERIFY;
+	}
 
-	err = clocksource_register_hz(&pcd->cs, cfg.freq_hz);
+	/*
+	 * clocksource_register_hz() takes a u32: a counter above 4.29 GHz
+	 * (a TSC on a fast host) goes in by kHz, which loses at most 0.25 ppm.
+	 */
+	if (cfg.freq_hz <= U32_MAX)
+		err = clocksource_register_hz(&pcd->cs, cfg.freq_hz);
+	else
+		err = clocksource_register_khz(&pcd->cs,
+					       DIV_ROUND_CLOSEST_ULL(cfg.freq_hz, 1000));
 	if (err) {
 		dev_err(&pdev->dev, "cannot register clocksource %s: %d\n",
 			pcd->name, err);
@@ -111,11 +134,16 @@ static void pv_clock_remove(struct pv_device *pdev)
 	if (err) {
 		/*
 		 * Only possible when no other clocksource can take over, which
-		 * on x86 (jiffies is always there) does not happen; keep the
-		 * memory rather than free a clocksource still in use.
+		 * on x86 (jiffies is always there) does not happen. Timekeeping
+		 * keeps calling read(): keep everything it reaches alive for
+		 * good - this memory, the pv device, this module and the
+		 * backend's - rather than let it run through freed memory.
 		 */
-		dev_err(&pdev->dev, "cannot unregister clocksource %s: %d\n",
-			pcd->name, err);
+		dev_err(&pdev->dev, "cannot unregister clocksource %s (%d): keeping it, and pinning pv_clock and %s\n",
+			pcd->name, err, module_name(pdev->hv->owner));
+		get_device(&pdev->dev);
+		__module_get(THIS_MODULE);
+		__module_get(pdev->hv->owner);
 		return;
 	}
 	dev_info(&pdev->dev, "clocksource %s unregistered\n", pcd->name);

@@ -5,7 +5,9 @@
  * useful: the point is registration, sysfs, uevents and module autoload on
  * a real kernel, before any real backend exists. Never packaged.
  */
+#include <linux/math64.h>
 #include <linux/module.h>
+#include <asm/tsc.h>
 #include <pv/blk.h>
 #include <pv/clock.h>
 #include <pv/net.h>
@@ -13,6 +15,10 @@
 static bool present;
 module_param(present, bool, 0444);
 MODULE_PARM_DESC(present, "Pretend the test hypervisor is present (default: false, so loading fails with -ENODEV)");
+
+static unsigned int clock_khz;
+module_param(clock_khz, uint, 0444);
+MODULE_PARM_DESC(clock_khz, "Give the clock device a real counter of this frequency in kHz, derived from the TSC, at rating 1 (default: 0, the clock has no counter)");
 
 static int pv_testhv_detect(struct pv_hypervisor *hv)
 {
@@ -87,14 +93,32 @@ static const struct pv_net_ops pv_testhv_net_ops = {
 	.get_config	= pv_testhv_net_get_config,
 };
 
+/*
+ * With clock_khz set, the clock device counts at clock_khz: the TSC scaled
+ * by clock_khz / tsc_khz. The frequency is what the test chooses (a host
+ * TSC faster than 4.29 GHz, say) while the counter really runs at it, so a
+ * front-end that registers the wrong frequency shows as a clock running at
+ * the wrong rate. Rating 1: it is only ever current when selected by hand.
+ */
 static int pv_testhv_clock_get_config(struct pv_device *pdev,
 				      struct pv_clock_config *cfg)
 {
-	return -ENODEV;
+	if (!clock_khz || !tsc_khz)
+		return -ENODEV;
+	cfg->freq_hz = (u64)clock_khz * 1000;
+	cfg->mask_bits = 64;
+	cfg->rating = 1;
+	return 0;
+}
+
+static u64 notrace pv_testhv_clock_read(struct pv_device *pdev)
+{
+	return mul_u64_u32_div(rdtsc_ordered(), clock_khz, tsc_khz);
 }
 
 static const struct pv_clock_ops pv_testhv_clock_ops = {
 	.get_config	= pv_testhv_clock_get_config,
+	.read		= pv_testhv_clock_read,
 };
 
 static struct pv_device *pv_testhv_devs[PV_CLASS_MAX];
@@ -145,7 +169,7 @@ static int __init pv_testhv_init(void)
 	if (err)
 		goto out_remove;
 	err = pv_testhv_add(PV_CLASS_CLOCK, &pv_testhv_clock_ops,
-			    PV_CLOCK_F_CALIBRATED);
+			    clock_khz ? PV_CLOCK_F_HV_FREQ : PV_CLOCK_F_CALIBRATED);
 	if (err)
 		goto out_remove;
 	return 0;
