@@ -141,9 +141,11 @@ struct pv_clock_ops;
  * @backend_priv: for the backend.
  * @frontend_priv: for the bound front-end.
  * @state_flags: PV_DEVICE_* bits, atomic.
- * @config_lock: protects @config_enabled against pv_device_config_changed()
- *	running concurrently with probe/remove.
+ * @config_lock: protects @config_enabled and @config_pending against
+ *	pv_device_config_changed() running concurrently with probe/remove.
  * @config_enabled: the bound driver wants config_changed() calls.
+ * @config_pending: a change arrived while probe() ran; replayed to the
+ *	driver once probe() returned 0. pv_core's, never the backend's.
  *
  * Allocated by pv_device_alloc() and freed by the driver core when the last
  * reference goes; backends never kfree() it.
@@ -168,6 +170,7 @@ struct pv_device {
 	unsigned long state_flags;
 	spinlock_t config_lock;
 	bool config_enabled;
+	bool config_pending;
 };
 
 #define to_pv_device(d)	container_of(d, struct pv_device, dev)
@@ -183,7 +186,8 @@ struct pv_device {
  * @config_changed: the backend reports a change of configuration (capacity,
  *	link, ...). Optional. Called in atomic context with the device's
  *	config_lock held, never before probe() returned 0 nor after remove()
- *	started; schedule work for anything that sleeps.
+ *	started; schedule work for anything that sleeps. A change reported
+ *	while probe() runs is delivered once, right after it returned 0.
  * @driver: the driver-model driver; set .name, leave the rest to pv_core.
  */
 struct pv_driver {

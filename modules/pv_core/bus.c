@@ -77,14 +77,28 @@ static int pv_bus_probe(struct device *dev)
 	if (!try_module_get(backend))
 		return -ENODEV;
 
+	/* Probe reads the configuration afresh: older changes are in it. */
+	spin_lock_irq(&pdev->config_lock);
+	pdev->config_pending = false;
+	spin_unlock_irq(&pdev->config_lock);
+
 	err = drv->probe(pdev);
 	if (err) {
 		module_put(backend);
 		return err;
 	}
 
+	/*
+	 * A change that arrived while probe() ran may have come after probe
+	 * read the configuration: replay it, as virtio does.
+	 */
 	spin_lock_irq(&pdev->config_lock);
 	pdev->config_enabled = true;
+	if (pdev->config_pending) {
+		pdev->config_pending = false;
+		if (drv->config_changed)
+			drv->config_changed(pdev);
+	}
 	spin_unlock_irq(&pdev->config_lock);
 	return 0;
 }

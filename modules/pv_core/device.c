@@ -154,8 +154,9 @@ PV_EXPORT_SYMBOL(pv_device_set_features);
  * pv_device_config_changed() - tell the bound front-end the config changed
  * @pdev: the device
  *
- * Calls the driver's config_changed() if one is bound and probed. Any
- * context.
+ * Calls the driver's config_changed() if one is bound and probed; a change
+ * while no driver is ready is remembered and replayed when a probe now under
+ * way succeeds. Any context.
  */
 void pv_device_config_changed(struct pv_device *pdev)
 {
@@ -167,6 +168,8 @@ void pv_device_config_changed(struct pv_device *pdev)
 		drv = to_pv_driver(pdev->dev.driver);
 		if (drv->config_changed)
 			drv->config_changed(pdev);
+	} else {
+		pdev->config_pending = true;
 	}
 	spin_unlock_irqrestore(&pdev->config_lock, flags);
 }

@@ -488,6 +488,31 @@ static void pv_bus_config_changed_only_while_bound(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ctx->config_calls, 1);
 }
 
+static int pv_test_probe_sees_change(struct pv_device *pdev)
+{
+	pv_test_current->probe_calls++;
+	/* The backend reports a change while the front-end is probing. */
+	pv_device_config_changed(pdev);
+	return 0;
+}
+
+/* A change that arrives during probe() reaches the driver once, after it. */
+static void pv_bus_config_change_during_probe_is_replayed(struct kunit *test)
+{
+	struct pv_test_ctx *ctx = test->priv;
+	struct pv_device *blk;
+
+	pv_test_register_hv(test);
+	blk = pv_test_add_dev(test, 0, PV_CLASS_BLK);
+	ctx->drv.probe = pv_test_probe_sees_change;
+	pv_test_register_drv(test);
+	KUNIT_EXPECT_EQ(test, ctx->probe_calls, 1);
+	KUNIT_EXPECT_EQ(test, ctx->config_calls, 1);
+	/* Once: not again on the next change's behalf. */
+	pv_device_config_changed(blk);
+	KUNIT_EXPECT_EQ(test, ctx->config_calls, 2);
+}
+
 static void pv_bus_broken_device_is_not_probed(struct kunit *test)
 {
 	struct pv_test_ctx *ctx = test->priv;
@@ -584,6 +609,7 @@ static struct kunit_case pv_bus_cases[] = {
 	KUNIT_CASE(pv_bus_unregister_hv_removes_leftovers),
 	KUNIT_CASE(pv_bus_uevent_carries_modalias),
 	KUNIT_CASE(pv_bus_config_changed_only_while_bound),
+	KUNIT_CASE(pv_bus_config_change_during_probe_is_replayed),
 	KUNIT_CASE(pv_bus_broken_device_is_not_probed),
 	KUNIT_CASE(pv_bus_refuses_malformed_driver),
 	{}
