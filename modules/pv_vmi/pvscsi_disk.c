@@ -190,12 +190,14 @@ static void pvscsi_resize_work(struct work_struct *work)
 	struct pvscsi_disk_info info;
 	unsigned long flags;
 	u8 cdb[16], cdb_len;
-	u32 xfer;
+	char why[64];
+	u32 xfer, old_bs;
 	int err;
 
 	spin_lock_irqsave(&a->lock, flags);
 	info = disk->info;
 	spin_unlock_irqrestore(&a->lock, flags);
+	old_bs = info.block_size;
 	cdb_len = pvscsi_cdb_read_capacity16(cdb, 32);
 	err = pvscsi_exec(a, disk->target, disk->lun, cdb, cdb_len, 32, &xfer);
 	if (!err)
@@ -203,6 +205,17 @@ static void pvscsi_resize_work(struct work_struct *work)
 	if (err) {
 		dev_warn(&a->pci->dev, "target %u lun %u: capacity changed, but cannot read it: %d\n",
 			 disk->target, disk->lun, err);
+		return;
+	}
+	/*
+	 * Requests in flight address the disk in the old block size, and
+	 * blk-mq cannot change it under them: a unit that changes it is a
+	 * different disk. Stop using it rather than write to wrong LBAs.
+	 */
+	if (info.block_size != old_bs) {
+		snprintf(why, sizeof(why), "logical block size changed from %u to %u bytes",
+			 old_bs, info.block_size);
+		pv_device_mark_broken(disk->pdev, why);
 		return;
 	}
 	spin_lock_irqsave(&a->lock, flags);

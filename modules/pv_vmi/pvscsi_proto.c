@@ -293,7 +293,9 @@ int pvscsi_parse_inquiry(const u8 *buf, u32 len)
  * @info: nr_blocks, block_size, phys_exp and lbpme are filled
  *
  * Return: 0, or -EPROTO for a short reply, a block size that is not a
- * power of two in 512..64K, or a capacity that does not fit.
+ * power of two in 512..4096 (what sd accepts: the page cache cannot hold a
+ * larger logical block, and 6.1 oopses scanning partitions on one), or a
+ * capacity that does not fit.
  */
 int pvscsi_parse_read_capacity16(const u8 *buf, u32 len,
 				 struct pvscsi_disk_info *info)
@@ -305,7 +307,7 @@ int pvscsi_parse_read_capacity16(const u8 *buf, u32 len,
 		return -EPROTO;
 	last_lba = get_unaligned_be64(&buf[0]);
 	bs = get_unaligned_be32(&buf[8]);
-	if (bs < 512 || bs > 65536 || !is_power_of_2(bs))
+	if (bs < 512 || bs > PVSCSI_MAX_BLOCK_SIZE || !is_power_of_2(bs))
 		return -EPROTO;
 	if (last_lba == U64_MAX || last_lba + 1 > (U64_MAX >> 9) / bs)
 		return -EPROTO;

@@ -132,6 +132,8 @@ struct pvscsi_msg_desc {
 
 /* SCSI */
 #define SCSI_SENSE_LEN			96
+/* Largest logical block pv_blk takes: sd's limit, the page size. */
+#define PVSCSI_MAX_BLOCK_SIZE		4096
 
 /**
  * struct pvscsi_disk_info - what INQUIRY, READ CAPACITY(16) and MODE SENSE

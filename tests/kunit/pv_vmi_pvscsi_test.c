@@ -210,6 +210,30 @@ static void pvscsi_read_capacity(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pvscsi_parse_read_capacity16(buf, 15, &info), -EPROTO);
 }
 
+/*
+ * sd's range: 512..4096. A 64 KiB logical block was accepted before and
+ * oopsed 6.1's partition scan (alloc_page_buffers() returned NULL).
+ */
+static void pvscsi_read_capacity_block_sizes(struct kunit *test)
+{
+	static const u32 good[] = { 512, 1024, 2048, 4096 };
+	static const u32 bad[] = { 256, 8192, 16384, 32768, 65536, 1u << 20 };
+	u8 buf[32] = { [7] = 0xff };
+	struct pvscsi_disk_info info;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
+		put_unaligned_be32(good[i], &buf[8]);
+		KUNIT_EXPECT_EQ_MSG(test, pvscsi_parse_read_capacity16(buf, 32, &info),
+				    0, "block size %u", good[i]);
+	}
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		put_unaligned_be32(bad[i], &buf[8]);
+		KUNIT_EXPECT_EQ_MSG(test, pvscsi_parse_read_capacity16(buf, 32, &info),
+				    -EPROTO, "block size %u", bad[i]);
+	}
+}
+
 static void pvscsi_mode_caching(struct kunit *test)
 {
 	u8 buf[28] = { 0, 26, 0, 0x10, 0, 0, 0, 0, 0x08, 0x12, 0x04 };
@@ -240,6 +264,7 @@ static struct kunit_case pvscsi_cases[] = {
 	KUNIT_CASE(pvscsi_report_luns),
 	KUNIT_CASE(pvscsi_inquiry),
 	KUNIT_CASE(pvscsi_read_capacity),
+	KUNIT_CASE(pvscsi_read_capacity_block_sizes),
 	KUNIT_CASE(pvscsi_mode_caching),
 	{}
 };
