@@ -157,6 +157,28 @@ enum pvscsi_verdict pvscsi_decode_status(u16 host_status, u16 scsi_status,
 	return verdict;
 }
 
+/**
+ * pvscsi_blk_transfer_whole() - did a READ or WRITE move all its data?
+ * @host_status: the completion's adapter status (BTSTAT_*)
+ * @data_len: the completion's transferred length
+ * @posted_len: bytes the request asked for
+ *
+ * A block request is all or nothing: a short READ would hand the page
+ * cache stale data as if it were the disk's. DATARUN (QEMU's way of saying
+ * short, with no length) and DATA_UNDERRUN are short by definition; a
+ * success with a length below what was asked is short too. A length of 0
+ * on success means "not reported" (QEMU never fills it in).
+ *
+ * Return: true when the transfer is whole.
+ */
+bool pvscsi_blk_transfer_whole(u16 host_status, u64 data_len, u64 posted_len)
+{
+	if (host_status == PVSCSI_BTSTAT_DATARUN ||
+	    host_status == PVSCSI_BTSTAT_DATA_UNDERRUN)
+		return false;
+	return data_len == 0 || data_len >= posted_len;
+}
+
 /* CDB builders: each fills @cdb (16 bytes) and returns the CDB length. */
 
 u8 pvscsi_cdb_rw16(u8 *cdb, bool write, bool fua, u64 lba, u32 blocks)

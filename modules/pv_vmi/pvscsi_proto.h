@@ -178,6 +178,8 @@ enum pvscsi_verdict pvscsi_decode_status(u16 host_status, u16 scsi_status,
 					 const u8 *sense, u32 sense_len,
 					 blk_status_t *status);
 
+bool pvscsi_blk_transfer_whole(u16 host_status, u64 data_len, u64 posted_len);
+
 u8 pvscsi_cdb_rw16(u8 *cdb, bool write, bool fua, u64 lba, u32 blocks);
 u8 pvscsi_cdb_inquiry(u8 *cdb, u8 len);
 u8 pvscsi_cdb_report_luns(u8 *cdb, u32 len);

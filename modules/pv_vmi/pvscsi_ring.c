@@ -277,8 +277,9 @@ static void pvscsi_process_completions(struct pvscsi_adapter *a)
 				continue;
 			}
 			/* A block transfer must be whole. */
-			if (c.host_status == PVSCSI_BTSTAT_DATARUN &&
-			    (sl->req->op == PV_BLK_OP_READ || sl->req->op == PV_BLK_OP_WRITE))
+			if ((sl->req->op == PV_BLK_OP_READ || sl->req->op == PV_BLK_OP_WRITE) &&
+			    !status && !pvscsi_blk_transfer_whole(c.host_status, c.data_len,
+								  sl->posted_len))
 				status = BLK_STS_IOERR;
 			pvscsi_unmap_blk(a, sl);
 			done[n++] = (struct pvscsi_done){ sl->disk, sl->req, status };

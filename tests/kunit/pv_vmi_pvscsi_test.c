@@ -234,6 +234,20 @@ static void pvscsi_read_capacity_block_sizes(struct kunit *test)
 	}
 }
 
+/* A READ that moved less than it asked for never completes as success. */
+static void pvscsi_blk_short_transfer_is_an_error(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, pvscsi_blk_transfer_whole(PVSCSI_BTSTAT_SUCCESS, 4096, 4096));
+	/* QEMU reports no length at all. */
+	KUNIT_EXPECT_TRUE(test, pvscsi_blk_transfer_whole(PVSCSI_BTSTAT_SUCCESS, 0, 4096));
+	KUNIT_EXPECT_TRUE(test, pvscsi_blk_transfer_whole(PVSCSI_BTSTAT_LINKED_DONE, 0, 512));
+	KUNIT_EXPECT_FALSE(test, pvscsi_blk_transfer_whole(PVSCSI_BTSTAT_SUCCESS, 512, 4096));
+	KUNIT_EXPECT_FALSE(test, pvscsi_blk_transfer_whole(PVSCSI_BTSTAT_SUCCESS, 4095, 4096));
+	KUNIT_EXPECT_FALSE(test, pvscsi_blk_transfer_whole(PVSCSI_BTSTAT_DATA_UNDERRUN, 512, 4096));
+	KUNIT_EXPECT_FALSE(test, pvscsi_blk_transfer_whole(PVSCSI_BTSTAT_DATA_UNDERRUN, 0, 4096));
+	KUNIT_EXPECT_FALSE(test, pvscsi_blk_transfer_whole(PVSCSI_BTSTAT_DATARUN, 4096, 4096));
+}
+
 static void pvscsi_mode_caching(struct kunit *test)
 {
 	u8 buf[28] = { 0, 26, 0, 0x10, 0, 0, 0, 0, 0x08, 0x12, 0x04 };
@@ -265,6 +279,7 @@ static struct kunit_case pvscsi_cases[] = {
 	KUNIT_CASE(pvscsi_inquiry),
 	KUNIT_CASE(pvscsi_read_capacity),
 	KUNIT_CASE(pvscsi_read_capacity_block_sizes),
+	KUNIT_CASE(pvscsi_blk_short_transfer_is_an_error),
 	KUNIT_CASE(pvscsi_mode_caching),
 	{}
 };
