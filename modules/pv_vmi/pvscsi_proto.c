@@ -179,6 +179,32 @@ bool pvscsi_blk_transfer_whole(u16 host_status, u64 data_len, u64 posted_len)
 	return data_len == 0 || data_len >= posted_len;
 }
 
+/**
+ * pvscsi_req_desc_init() - the fixed part of a request descriptor
+ * @d: the descriptor, in the ring
+ * @context: slot + 1
+ * @cdb: the command
+ * @cdb_len: its length, at most 16
+ * @target: SCSI target id
+ * @lun: single-level LUN
+ *
+ * Clears @d and fills in what every command carries, as a SIMPLE queue
+ * tag like Linux's SCSI midlayer sends: an untagged command (tag 0) lets
+ * a real host serialise everything behind it. Data and sense are the
+ * caller's to fill.
+ */
+void pvscsi_req_desc_init(struct pvscsi_req_desc *d, u64 context,
+			  const u8 *cdb, u8 cdb_len, u8 target, u8 lun)
+{
+	memset(d, 0, sizeof(*d));
+	d->context = context;
+	memcpy(d->cdb, cdb, min_t(u8, cdb_len, sizeof(d->cdb)));
+	d->cdb_len = min_t(u8, cdb_len, sizeof(d->cdb));
+	d->lun[1] = lun;
+	d->target = target;
+	d->tag = PVSCSI_SIMPLE_QUEUE_TAG;
+}
+
 /* CDB builders: each fills @cdb (16 bytes) and returns the CDB length. */
 
 u8 pvscsi_cdb_rw16(u8 *cdb, bool write, bool fua, u64 lba, u32 blocks)

@@ -132,6 +132,8 @@ struct pvscsi_msg_desc {
 
 /* SCSI */
 #define SCSI_SENSE_LEN			96
+/* SAM queue tag message: a SIMPLE (unordered) tagged command. */
+#define PVSCSI_SIMPLE_QUEUE_TAG		0x20
 /* Largest logical block pv_blk takes: sd's limit, the page size. */
 #define PVSCSI_MAX_BLOCK_SIZE		4096
 
@@ -179,6 +181,8 @@ enum pvscsi_verdict pvscsi_decode_status(u16 host_status, u16 scsi_status,
 					 blk_status_t *status);
 
 bool pvscsi_blk_transfer_whole(u16 host_status, u64 data_len, u64 posted_len);
+void pvscsi_req_desc_init(struct pvscsi_req_desc *d, u64 context,
+			  const u8 *cdb, u8 cdb_len, u8 target, u8 lun);
 
 u8 pvscsi_cdb_rw16(u8 *cdb, bool write, bool fua, u64 lba, u32 blocks);
 u8 pvscsi_cdb_inquiry(u8 *cdb, u8 len);

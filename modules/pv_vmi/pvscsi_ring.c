@@ -33,17 +33,12 @@ static void pvscsi_post(struct pvscsi_adapter *a, int slot, u8 target, u8 lun,
 	dma_addr_t slot_pa;
 
 	pvscsi_slot_dma(a, slot, &slot_pa);
-	memset(d, 0, sizeof(*d));
-	d->context = slot + 1;
+	pvscsi_req_desc_init(d, slot + 1, cdb, cdb_len, target, lun);
 	d->data_addr = data;
 	d->data_len = len;
 	d->sense_addr = slot_pa + PVSCSI_SENSE_OFF;
 	d->sense_len = SCSI_SENSE_LEN;
 	d->flags = flags;
-	memcpy(d->cdb, cdb, cdb_len);
-	d->cdb_len = cdb_len;
-	d->lun[1] = lun;
-	d->target = target;
 	d->vcpu_hint = raw_smp_processor_id();
 	a->slots[slot].posted_len = len;
 	/* The descriptor before the index that publishes it. */

@@ -248,6 +248,31 @@ static void pvscsi_blk_short_transfer_is_an_error(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, pvscsi_blk_transfer_whole(PVSCSI_BTSTAT_DATARUN, 4096, 4096));
 }
 
+/* Every command goes out tagged SIMPLE, the CDB bounded to 16 bytes. */
+static void pvscsi_req_desc_tagged(struct kunit *test)
+{
+	struct pvscsi_req_desc *d;
+	u8 cdb[32];
+
+	d = kunit_kzalloc(test, sizeof(*d) + 16, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, d);
+	memset(d, 0xa5, sizeof(*d) + 16);
+	memset(cdb, 0x5a, sizeof(cdb));
+	pvscsi_req_desc_init(d, 7, cdb, 10, 3, 2);
+	KUNIT_EXPECT_EQ(test, d->tag, 0x20);
+	KUNIT_EXPECT_EQ(test, d->context, 7ULL);
+	KUNIT_EXPECT_EQ(test, d->target, 3);
+	KUNIT_EXPECT_EQ(test, d->lun[1], 2);
+	KUNIT_EXPECT_EQ(test, d->cdb_len, 10);
+	KUNIT_EXPECT_EQ(test, d->cdb[9], 0x5a);
+	KUNIT_EXPECT_EQ(test, d->cdb[10], 0);
+	KUNIT_EXPECT_EQ(test, d->data_len, 0ULL);
+	pvscsi_req_desc_init(d, 7, cdb, 32, 3, 2);
+	KUNIT_EXPECT_EQ(test, d->cdb_len, 16);
+	/* Nothing written past the descriptor. */
+	KUNIT_EXPECT_EQ(test, ((u8 *)d)[sizeof(*d)], 0xa5);
+}
+
 static void pvscsi_mode_caching(struct kunit *test)
 {
 	u8 buf[28] = { 0, 26, 0, 0x10, 0, 0, 0, 0, 0x08, 0x12, 0x04 };
@@ -280,6 +305,7 @@ static struct kunit_case pvscsi_cases[] = {
 	KUNIT_CASE(pvscsi_read_capacity),
 	KUNIT_CASE(pvscsi_read_capacity_block_sizes),
 	KUNIT_CASE(pvscsi_blk_short_transfer_is_an_error),
+	KUNIT_CASE(pvscsi_req_desc_tagged),
 	KUNIT_CASE(pvscsi_mode_caching),
 	{}
 };
