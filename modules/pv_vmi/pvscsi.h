@@ -66,14 +66,35 @@ struct pvscsi_disk {
 	bool removing;
 };
 
+/* pvscsi_result::host_status of a command failed by pvscsi_break(). */
+#define PVSCSI_RESULT_BROKEN		0xffff
+
+/**
+ * struct pvscsi_result - what an internal command's waiter gets
+ * @done: completed once the fields below are filled
+ * @host_status: adapter status, or PVSCSI_RESULT_BROKEN
+ * @scsi_status: SCSI status
+ * @data_len: bytes the device says it transferred
+ * @sense: sense data, copied out of the slot's DMA area
+ * @sense_len: valid bytes in @sense, as the device claims (clamped)
+ *
+ * Filled under the adapter's lock by the interrupt handler before the slot
+ * is released, so the waiter never reads a slot another command now owns.
+ */
+struct pvscsi_result {
+	struct completion done;
+	u16 host_status;
+	u16 scsi_status;
+	u32 data_len;
+	u8 sense[SCSI_SENSE_LEN];
+	u32 sense_len;
+};
+
 /**
  * struct pvscsi_slot - a command in flight
  * @disk: the disk of a block request; NULL for an internal command
  * @req: the block request, or NULL
- * @done: completion of an internal command
- * @host_status: internal command result
- * @scsi_status: internal command result
- * @data_len: bytes transferred, internal command result
+ * @result: where an internal command's outcome goes
  * @posted_len: bytes the request can transfer at most
  * @retries: times the command was issued again
  * @nents: mapped scatterlist entries
@@ -83,10 +104,7 @@ struct pvscsi_disk {
 struct pvscsi_slot {
 	struct pvscsi_disk *disk;
 	struct pv_blk_req *req;
-	struct completion *done;
-	u16 host_status;
-	u16 scsi_status;
-	u32 data_len;
+	struct pvscsi_result *result;
 	u64 posted_len;
 	u8 retries;
 	int nents;

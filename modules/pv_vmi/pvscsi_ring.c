@@ -148,9 +148,9 @@ void pvscsi_break(struct pvscsi_adapter *a, const char *why)
 	for_each_set_bit(slot, a->slot_map, a->req_entries) {
 		struct pvscsi_slot *sl = &a->slots[slot];
 
-		if (!sl->req && sl->done) {
-			sl->host_status = 0xffff;
-			complete(sl->done);
+		if (!sl->req && sl->result) {
+			sl->result->host_status = PVSCSI_RESULT_BROKEN;
+			complete(&sl->result->done);
 			__clear_bit(slot, a->slot_map);
 		}
 	}
@@ -193,6 +193,23 @@ void pvscsi_broken_work(struct work_struct *work)
 	list_for_each_entry(disk, &a->disks, node)
 		pv_device_mark_broken(disk->pdev, "adapter disabled");
 	mutex_unlock(&a->disks_lock);
+}
+
+/* Hand an internal command's outcome to its waiter. Caller holds a->lock. */
+static void pvscsi_copy_result(struct pvscsi_adapter *a, int slot,
+			       const struct pvscsi_cmp_desc *c,
+			       struct pvscsi_result *res)
+{
+	dma_addr_t pa;
+
+	lockdep_assert_held(&a->lock);
+	res->host_status = c->host_status;
+	res->scsi_status = c->scsi_status;
+	res->data_len = c->data_len;
+	res->sense_len = min_t(u32, c->sense_len, SCSI_SENSE_LEN);
+	memcpy(res->sense, pvscsi_slot_dma(a, slot, &pa) + PVSCSI_SENSE_OFF,
+	       SCSI_SENSE_LEN);
+	complete(&res->done);
 }
 
 struct pvscsi_done {
@@ -249,11 +266,13 @@ static void pvscsi_process_completions(struct pvscsi_adapter *a)
 			sl = &a->slots[slot];
 
 			if (!sl->req) {		/* internal command */
-				sl->host_status = c.host_status;
-				sl->scsi_status = c.scsi_status;
-				sl->data_len = c.data_len;
-				if (sl->done)
-					complete(sl->done);
+				/*
+				 * Everything the waiter reads is copied out
+				 * now: once the bit is clear another command
+				 * can take (and clear) the slot and its sense.
+				 */
+				if (sl->result)
+					pvscsi_copy_result(a, slot, &c, sl->result);
 				__clear_bit(slot, a->slot_map);
 				continue;
 			}
@@ -332,17 +351,17 @@ irqreturn_t pvscsi_irq(int irq, void *data)
 int pvscsi_exec(struct pvscsi_adapter *a, u8 target, u8 lun,
 		       const u8 *cdb, u8 cdb_len, u32 len, u32 *xfer)
 {
-	DECLARE_COMPLETION_ONSTACK(done);
+	struct pvscsi_result res;
 	enum pvscsi_verdict verdict;
 	unsigned long flags;
 	blk_status_t status;
-	struct pvscsi_slot *sl;
 	int slot, tries, err = -EIO;
-	dma_addr_t pa;
+	bool timed_out;
 
+	init_completion(&res.done);
 	mutex_lock(&a->internal_lock);
 	for (tries = 0; tries <= PVSCSI_MAX_RETRIES; tries++) {
-		reinit_completion(&done);
+		reinit_completion(&res.done);
 		spin_lock_irqsave(&a->lock, flags);
 		slot = a->broken ? -EIO : pvscsi_get_slot(a);
 		if (slot < 0) {
@@ -350,8 +369,7 @@ int pvscsi_exec(struct pvscsi_adapter *a, u8 target, u8 lun,
 			err = slot;
 			break;
 		}
-		sl = &a->slots[slot];
-		sl->done = &done;
+		a->slots[slot].result = &res;
 		memset(a->internal_buf, 0, len);
 		pvscsi_post(a, slot, target, lun, cdb, cdb_len,
 			    len ? a->internal_buf_pa : 0, len,
@@ -359,21 +377,29 @@ int pvscsi_exec(struct pvscsi_adapter *a, u8 target, u8 lun,
 		pvscsi_kick(a, false);
 		spin_unlock_irqrestore(&a->lock, flags);
 
-		if (!wait_for_completion_timeout(&done, PVSCSI_INTERNAL_TIMEOUT)) {
+		if (!wait_for_completion_timeout(&res.done, PVSCSI_INTERNAL_TIMEOUT)) {
+			/*
+			 * The completion may have come after the timeout but
+			 * before we took the lock: then the slot is released
+			 * and the result is ours, and the adapter is healthy.
+			 */
 			spin_lock_irqsave(&a->lock, flags);
-			pvscsi_break(a, "command not completed in time");
+			timed_out = !completion_done(&res.done);
+			if (timed_out)
+				pvscsi_break(a, "command not completed in time");
 			spin_unlock_irqrestore(&a->lock, flags);
-			pvscsi_fail_inflight(a);
-			err = -ETIMEDOUT;
-			break;
+			if (timed_out) {
+				pvscsi_fail_inflight(a);
+				err = -ETIMEDOUT;
+				break;
+			}
 		}
-		if (sl->host_status == 0xffff) {	/* failed by pvscsi_break() */
+		if (res.host_status == PVSCSI_RESULT_BROKEN) {
 			err = -EIO;
 			break;
 		}
-		verdict = pvscsi_decode_status(sl->host_status, sl->scsi_status,
-					       pvscsi_slot_dma(a, slot, &pa) + PVSCSI_SENSE_OFF,
-					       SCSI_SENSE_LEN, &status);
+		verdict = pvscsi_decode_status(res.host_status, res.scsi_status,
+					       res.sense, res.sense_len, &status);
 		if (verdict != PVSCSI_DONE)
 			continue;
 		if (status == BLK_STS_TRANSPORT)
@@ -384,10 +410,9 @@ int pvscsi_exec(struct pvscsi_adapter *a, u8 target, u8 lun,
 		 * QEMU never fills in the transferred length; the buffer was
 		 * zeroed, so reading all of it is safe.
 		 */
-		*xfer = sl->data_len ? min_t(u32, sl->data_len, len) : len;
+		*xfer = res.data_len ? min_t(u32, res.data_len, len) : len;
 		break;
 	}
 	mutex_unlock(&a->internal_lock);
 	return err;
 }
-
