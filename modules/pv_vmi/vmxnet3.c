@@ -185,6 +185,7 @@ struct vmx3_counters {
 	u64 tx_ring_full;
 	u64 rx_alloc_errors;
 	u64 rx_device_errors;
+	u64 rx_skipped;
 	u64 protocol_errors;
 	u64 link_events;
 };
@@ -798,6 +799,36 @@ static void vmx3_rx_drop_pkt(struct vmx3_rxq *rq)
 	rq->frags = 0;
 }
 
+/*
+ * The device passed over @c->skipped posted buffers before the one @c
+ * names: they hold nothing. Release them; the refill posts new ones.
+ */
+static void vmx3_rx_skip(struct vmx3_adapter *a, const struct vmx3_rx_cd *c)
+{
+	struct vmx3_rxq *rq = &a->rxq;
+	u32 i, r = c->ring;
+
+	for (i = 0; i < c->skipped; i++) {
+		struct vmx3_rx_buf *b = &rq->bufs[r][rq->next_clean[r]];
+
+		if (r == 0) {
+			dma_unmap_single(&a->pci->dev, b->dma, rq->buf_len[0],
+					 DMA_FROM_DEVICE);
+			dev_kfree_skb_any(b->skb);
+			b->skb = NULL;
+		} else {
+			dma_unmap_page(&a->pci->dev, b->dma, PAGE_SIZE,
+				       DMA_FROM_DEVICE);
+			put_page(b->page);
+			b->page = NULL;
+		}
+		rq->posted[r]--;
+		if (++rq->next_clean[r] == rq->size[r])
+			rq->next_clean[r] = 0;
+		a->cnt.rx_skipped++;
+	}
+}
+
 /* Take the buffer a validated completion names into the packet. */
 static void vmx3_rx_take(struct vmx3_adapter *a, const struct vmx3_rx_cd *c)
 {
@@ -848,6 +879,7 @@ static int vmx3_rx(struct vmx3_adapter *a, int budget)
 		dma_rmb();
 		memcpy(v.size, rq->size, sizeof(v.size));
 		memcpy(v.next, rq->next_clean, sizeof(v.next));
+		memcpy(v.posted, rq->posted, sizeof(v.posted));
 		memcpy(v.buf_len, rq->buf_len, sizeof(v.buf_len));
 		/* A ring with nothing posted cannot hand anything back. */
 		if (!rq->posted[0])
@@ -871,6 +903,8 @@ static int vmx3_rx(struct vmx3_adapter *a, int budget)
 			rq->comp_gen ^= 1;
 		}
 
+		if (c.skipped)
+			vmx3_rx_skip(a, &c);
 		vmx3_rx_take(a, &c);
 		if (!c.eop)
 			continue;
@@ -1233,6 +1267,7 @@ static const char vmx3_stat_names[][ETH_GSTRING_LEN] = {
 	"vmxnet3_tx_ring_full",
 	"vmxnet3_rx_alloc_errors",
 	"vmxnet3_rx_device_errors",
+	"vmxnet3_rx_skipped",
 	"vmxnet3_protocol_errors",
 	"vmxnet3_link_events",
 	/* Device counters (GET_STATS), while the interface is up. */

@@ -67,8 +67,11 @@ int vmx3_parse_tx_comp(const struct vmx3_tx_comp *cd,
  *
  * The device fills each ring in order; a packet starts (SOP) in a head
  * buffer of ring 0 and goes on (no SOP) in body buffers of ring 1, up to
- * the EOP. Nothing else is accepted: a queue id of another queue, an index
- * beyond the ring or other than the next posted one, a length beyond the
+ * the EOP. The device may pass over posted descriptors (the in-tree driver
+ * copes with that too): an index ahead of the next one but within what is
+ * posted is accepted, and the buffers skipped are reported in @out. Nothing
+ * else is accepted: a queue id of another queue, an index beyond the ring
+ * or outside the posted buffers (a replay of one handed back), a length beyond the
  * buffer, a SOP inside a packet or a continuation outside one, more
  * buffers than the driver allowed, an LRO completion (the driver does not
  * negotiate LRO) or any other completion type. Type 0 is taken as an rx
@@ -100,7 +103,11 @@ int vmx3_parse_rx_comp(const struct vmx3_rx_comp *cd,
 		return -EPROTO;
 
 	c.idx = FIELD_GET(VMX3_RCD_RXIDX, w0);
-	if (c.idx >= v->size[c.ring] || c.idx != v->next[c.ring])
+	if (c.idx >= v->size[c.ring] || v->next[c.ring] >= v->size[c.ring])
+		return -EPROTO;
+	c.skipped = c.idx >= v->next[c.ring] ? c.idx - v->next[c.ring] :
+		    c.idx + v->size[c.ring] - v->next[c.ring];
+	if (c.skipped >= v->posted[c.ring])
 		return -EPROTO;
 
 	c.len = FIELD_GET(VMX3_RCD_LEN, w2);

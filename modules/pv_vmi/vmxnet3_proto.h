@@ -356,7 +356,8 @@ struct vmx3_txq_view {
  * @nr_queues: rx queues the device was activated with
  * @size: descriptors in ring 0 and ring 1 (0 when a ring is unused)
  * @next: index of the next descriptor the device must consume in each
- *	ring (it consumes each ring in order)
+ *	ring (it consumes each ring in order, but may skip descriptors)
+ * @posted: buffers posted in each ring from @next on
  * @buf_len: length of the buffers posted in each ring
  * @in_packet: a SOP was seen and its EOP not yet
  * @frags: buffers of the packet in progress so far
@@ -367,6 +368,7 @@ struct vmx3_rxq_view {
 	u32 nr_queues;
 	u32 size[2];
 	u32 next[2];
+	u32 posted[2];
 	u32 buf_len[2];
 	bool in_packet;
 	u32 frags;
@@ -377,6 +379,8 @@ struct vmx3_rxq_view {
  * struct vmx3_rx_cd - a validated rx completion
  * @ring: 0 (head buffers) or 1 (body buffers)
  * @idx: descriptor index in @ring
+ * @skipped: posted descriptors before @idx the device passed over; their
+ *	buffers come back unused
  * @len: bytes the device wrote into the buffer
  * @sop: first buffer of a packet
  * @eop: last buffer of a packet
@@ -388,6 +392,7 @@ struct vmx3_rxq_view {
 struct vmx3_rx_cd {
 	u32 ring;
 	u32 idx;
+	u32 skipped;
 	u32 len;
 	bool sop;
 	bool eop;

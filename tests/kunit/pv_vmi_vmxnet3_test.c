@@ -50,6 +50,7 @@ static struct vmx3_rxq_view rx_view(void)
 		.nr_queues = 1,
 		.size = { RING, RING },
 		.next = { 0, 0 },
+		.posted = { RING - 1, RING - 1 },
 		.buf_len = { 1518, 4096 },
 		.max_frags = 3,
 	};
@@ -300,13 +301,56 @@ static void vmx3_rx_rejects_out_of_order(struct kunit *test)
 	struct vmx3_rx_comp c;
 
 	v.next[0] = 7;
-	/* Skipping ahead, or replaying a buffer already handed back. */
-	c = rcd(8, 0, 60, VMX3_RCD_SOP | VMX3_RCD_EOP, 0, 0);
-	KUNIT_EXPECT_EQ(test, vmx3_parse_rx_comp(&c, &v, &out), -EPROTO);
+	v.posted[0] = 4;	/* 7, 8, 9, 10 */
+	/* Replaying a buffer already handed back, or one never posted. */
 	c = rcd(6, 0, 60, VMX3_RCD_SOP | VMX3_RCD_EOP, 0, 0);
 	KUNIT_EXPECT_EQ(test, vmx3_parse_rx_comp(&c, &v, &out), -EPROTO);
+	c = rcd(11, 0, 60, VMX3_RCD_SOP | VMX3_RCD_EOP, 0, 0);
+	KUNIT_EXPECT_EQ(test, vmx3_parse_rx_comp(&c, &v, &out), -EPROTO);
 	c = rcd(7, 0, 60, VMX3_RCD_SOP | VMX3_RCD_EOP, 0, 0);
-	KUNIT_EXPECT_EQ(test, vmx3_parse_rx_comp(&c, &v, &out), 0);
+	KUNIT_ASSERT_EQ(test, vmx3_parse_rx_comp(&c, &v, &out), 0);
+	KUNIT_EXPECT_EQ(test, out.skipped, 0u);
+	/* Nothing posted at all. */
+	v.posted[0] = 0;
+	KUNIT_EXPECT_EQ(test, vmx3_parse_rx_comp(&c, &v, &out), -EPROTO);
+}
+
+/*
+ * The device may pass over posted rx descriptors; the in-tree driver
+ * tolerates it. It used to mark the NIC broken for good.
+ */
+static void vmx3_rx_accepts_forward_skip(struct kunit *test)
+{
+	struct vmx3_rxq_view v = rx_view();
+	struct vmx3_rx_cd out;
+	struct vmx3_rx_comp c;
+
+	v.next[0] = 7;
+	v.posted[0] = 4;
+	c = rcd(9, 0, 60, VMX3_RCD_SOP | VMX3_RCD_EOP, 0, 0);
+	KUNIT_ASSERT_EQ(test, vmx3_parse_rx_comp(&c, &v, &out), 0);
+	KUNIT_EXPECT_EQ(test, out.idx, 9u);
+	KUNIT_EXPECT_EQ(test, out.skipped, 2u);
+	c = rcd(10, 0, 60, VMX3_RCD_SOP | VMX3_RCD_EOP, 0, 0);
+	KUNIT_ASSERT_EQ(test, vmx3_parse_rx_comp(&c, &v, &out), 0);
+	KUNIT_EXPECT_EQ(test, out.skipped, 3u);
+	/* Across the end of the ring. */
+	v.next[0] = RING - 2;
+	c = rcd(1, 0, 60, VMX3_RCD_SOP | VMX3_RCD_EOP, 0, 0);
+	KUNIT_ASSERT_EQ(test, vmx3_parse_rx_comp(&c, &v, &out), 0);
+	KUNIT_EXPECT_EQ(test, out.skipped, 3u);
+	c = rcd(2, 0, 60, VMX3_RCD_SOP | VMX3_RCD_EOP, 0, 0);
+	KUNIT_EXPECT_EQ(test, vmx3_parse_rx_comp(&c, &v, &out), -EPROTO);
+	/* Body buffers too. */
+	v = rx_view();
+	v.in_packet = true;
+	v.frags = 1;
+	v.next[1] = 3;
+	v.posted[1] = 8;
+	c = rcd(5, 1, 100, VMX3_RCD_EOP, 0, 0);
+	KUNIT_ASSERT_EQ(test, vmx3_parse_rx_comp(&c, &v, &out), 0);
+	KUNIT_EXPECT_EQ(test, out.ring, 1u);
+	KUNIT_EXPECT_EQ(test, out.skipped, 2u);
 }
 
 static void vmx3_rx_rejects_bad_queue_id(struct kunit *test)
@@ -476,6 +520,7 @@ static struct kunit_case vmx3_cases[] = {
 	KUNIT_CASE(vmx3_rx_accepts_multi_buffer),
 	KUNIT_CASE(vmx3_rx_rejects_index_out_of_range),
 	KUNIT_CASE(vmx3_rx_rejects_out_of_order),
+	KUNIT_CASE(vmx3_rx_accepts_forward_skip),
 	KUNIT_CASE(vmx3_rx_rejects_bad_queue_id),
 	KUNIT_CASE(vmx3_rx_rejects_length_beyond_buffer),
 	KUNIT_CASE(vmx3_rx_rejects_sop_eop_games),
