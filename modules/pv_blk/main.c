@@ -28,9 +28,6 @@ MODULE_PARM_DESC(timeout_secs, "Request timeout in seconds (default: 30)");
 
 static int pv_blk_major;
 
-static const struct block_device_operations pv_blk_fops = {
-	.owner = THIS_MODULE,
-};
 
 /**
  * struct pv_blk_disk - one disk
@@ -65,6 +62,24 @@ static inline struct pv_blk_cmd *pv_blk_cmd_of(struct pv_blk_req *req)
 {
 	return container_of(req, struct pv_blk_cmd, req);
 }
+
+/*
+ * The last reference to the disk is gone (the last opener closed it after
+ * remove). Only now may its name and dev_t, which are the pv device's
+ * index, be handed to another disk: drop the pv device.
+ */
+static void pv_blk_free_disk(struct gendisk *disk)
+{
+	struct pv_blk_disk *pbd = disk->private_data;
+
+	put_device(&pbd->pdev->dev);
+	kfree(pbd);
+}
+
+static const struct block_device_operations pv_blk_fops = {
+	.owner = THIS_MODULE,
+	.free_disk = pv_blk_free_disk,
+};
 
 static blk_status_t pv_blk_setup_req(struct pv_blk_disk *pbd,
 				     struct request *rq, struct pv_blk_cmd *cmd)
@@ -312,6 +327,8 @@ static int pv_blk_probe(struct pv_device *pdev)
 	err = device_add_disk(&pdev->dev, pbd->disk, NULL);
 	if (err)
 		goto out_stop;
+	/* The disk keeps its name, so the pv device, until free_disk(). */
+	get_device(&pdev->dev);
 
 	pv_features_format(PV_CLASS_BLK, f, features, sizeof(features));
 	dev_info(&pdev->dev, "%s: %llu sectors (%llu MiB), %u-byte blocks, %u queue%s of %u, features: %s\n",
@@ -341,9 +358,12 @@ static void pv_blk_remove(struct pv_device *pdev)
 	cancel_work_sync(&pbd->config_work);
 	del_gendisk(pbd->disk);
 	pv_blk_stop(pdev);
-	put_disk(pbd->disk);
 	blk_mq_free_tag_set(&pbd->tag_set);
-	kfree(pbd);
+	/*
+	 * An opener may still hold the disk: pbd and the pv device go in
+	 * pv_blk_free_disk() when the last reference does.
+	 */
+	put_disk(pbd->disk);
 }
 
 static const struct pv_device_id pv_blk_ids[] = {
