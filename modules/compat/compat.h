@@ -95,25 +95,35 @@ struct compat_blk_features {
 	bool rotational;
 };
 
-static inline void compat_blk_set_features(struct request_queue *q,
-					   struct queue_limits *lim,
-					   const struct compat_blk_features *f)
-{
+/*
+ * Two mechanisms, never mixed: before 6.11 the features are queue flags
+ * set once the queue exists; from 6.11 they are limits given to
+ * blk_mq_alloc_disk(). Each helper takes only what its mechanism can use,
+ * so no configuration can hand a queue that does not exist yet to the
+ * flag setters (6.9/6.10 take limits but not yet features).
+ */
 #ifdef PV_COMPAT_BLK_NO_FEATURES
+static inline void compat_blk_queue_features(struct request_queue *q,
+					     const struct compat_blk_features *f)
+{
 	blk_queue_write_cache(q, f->write_cache, f->fua);
 	if (f->rotational)
 		blk_queue_flag_clear(QUEUE_FLAG_NONROT, q);
 	else
 		blk_queue_flag_set(QUEUE_FLAG_NONROT, q);
+}
 #else
+static inline void compat_blk_lim_features(struct queue_limits *lim,
+					   const struct compat_blk_features *f)
+{
 	if (f->write_cache)
 		lim->features |= BLK_FEAT_WRITE_CACHE;
 	if (f->fua)
 		lim->features |= BLK_FEAT_FUA;
 	if (f->rotational)
 		lim->features |= BLK_FEAT_ROTATIONAL;
-#endif
 }
+#endif
 
 /* Merging is the default since 6.14; older kernels need the flag. */
 #ifdef PV_COMPAT_BLK_MQ_MERGE_DEFAULT
@@ -152,11 +162,21 @@ compat_blk_mq_alloc_disk(struct blk_mq_tag_set *set, struct queue_limits *lim,
 	blk_queue_max_discard_sectors(q, lim->max_hw_discard_sectors);
 	q->limits.discard_granularity = lim->discard_granularity;
 	blk_queue_max_write_zeroes_sectors(q, lim->max_write_zeroes_sectors);
-	compat_blk_set_features(q, lim, f);
+	compat_blk_queue_features(q, f);
 	return disk;
 #else
-	compat_blk_set_features(NULL, lim, f);
-	return blk_mq_alloc_disk(set, lim, queuedata);
+	struct gendisk *disk;
+
+#ifndef PV_COMPAT_BLK_NO_FEATURES
+	compat_blk_lim_features(lim, f);
+#endif
+	disk = blk_mq_alloc_disk(set, lim, queuedata);
+#ifdef PV_COMPAT_BLK_NO_FEATURES
+	/* 6.9 and 6.10: limits at allocation, features on the new queue. */
+	if (!IS_ERR(disk))
+		compat_blk_queue_features(disk->queue, f);
+#endif
+	return disk;
 #endif
 }
 #endif /* !PV_COMPAT_NO_BLK_MQ_ALLOC_DISK */
