@@ -62,7 +62,8 @@ static const char *const pv_net_queue_stats[] = {
  * @rx_ring_size: rx descriptors per queue to open with (RTNL)
  * @tx_ring_size: tx descriptors per queue (RTNL)
  * @speed: last link speed the backend reported, Mb/s
- * @up: the backend's queues are open and NAPI enabled (RTNL)
+ * @up: the backend's queues are open and NAPI enabled; written under RTNL,
+ *	read locklessly by tx_wake()
  * @nr_queues: queue pairs
  * @queues: @nr_queues of them
  */
@@ -134,9 +135,13 @@ static void pv_net_cb_tx_wake(struct pv_device *pdev, u16 queue)
 	struct pv_net_queue *q = pv_net_cb_queue(pdev, queue);
 	struct pv_net *pn = pdev->frontend_priv;
 
-	if (!q)
+	/*
+	 * Called from poll: the tx lock of the queue is not held. While the
+	 * interface goes down a last poll must not restart a queue whose
+	 * rings are about to be freed.
+	 */
+	if (!q || !READ_ONCE(pn->up))
 		return;
-	/* Called from poll: the tx lock of the queue is not held. */
 	netif_wake_subqueue(pn->netdev, queue);
 	u64_stats_update_begin(&q->syncp);
 	u64_stats_inc(&q->tx_wakes);
@@ -199,7 +204,7 @@ static int pv_net_up(struct pv_net *pn)
 			napi_disable(&pn->queues[i].napi);
 		return err;
 	}
-	pn->up = true;
+	WRITE_ONCE(pn->up, true);
 	netif_tx_start_all_queues(pn->netdev);
 	return 0;
 }
@@ -211,10 +216,16 @@ static void pv_net_down(struct pv_net *pn)
 
 	if (!pn->up)
 		return;
-	pn->up = false;
-	netif_tx_disable(pn->netdev);
+	WRITE_ONCE(pn->up, false);
+	/*
+	 * NAPI first: a poll still running on another CPU could otherwise
+	 * wake a queue netif_tx_disable() had just stopped, and xmit would run
+	 * into rings pv_net_close() frees. With every poll finished (and
+	 * tx_wake ignoring wakes once @up is false), stopping tx is final.
+	 */
 	for (i = 0; i < pn->nr_queues; i++)
 		napi_disable(&pn->queues[i].napi);
+	netif_tx_disable(pn->netdev);
 	pv_net_close(pn->pdev);
 	netif_carrier_off(pn->netdev);
 }
