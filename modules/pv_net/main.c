@@ -21,32 +21,38 @@
  * @napi: its NAPI context
  * @pn: the interface
  * @index: queue pair number
- * @syncp: guards the counters below for 32-bit readers
+ * @rx_syncp: guards the NAPI-side counters (@rx_packets, @rx_bytes,
+ *	@tx_wakes) for 32-bit readers; written only from this queue's poll
+ * @tx_syncp: guards the xmit-side counters (@tx_packets, @tx_bytes,
+ *	@tx_busy, @tx_stops, @tx_dropped); written only under the tx queue's
+ *	lock. A u64_stats_sync has one writer at a time: poll and xmit run
+ *	concurrently on different CPUs, so each side has its own.
  * @rx_packets: packets handed to the stack (NAPI context)
  * @rx_bytes: their bytes
+ * @tx_wakes: the backend woke the queue (from poll)
  * @tx_packets: packets the backend accepted (tx queue lock)
  * @tx_bytes: their bytes
  * @tx_busy: xmit returned NETDEV_TX_BUSY
- * @tx_stops: the backend stopped the queue
- * @tx_wakes: the backend woke it
+ * @tx_stops: the backend stopped the queue (from xmit)
  * @tx_dropped: packets dropped because the device is broken
  */
 struct pv_net_queue {
 	struct napi_struct napi;
 	struct pv_net *pn;
 	u16 index;
-	struct u64_stats_sync syncp;
+	struct u64_stats_sync rx_syncp;
 	u64_stats_t rx_packets;
 	u64_stats_t rx_bytes;
+	u64_stats_t tx_wakes;
+	struct u64_stats_sync tx_syncp;
 	u64_stats_t tx_packets;
 	u64_stats_t tx_bytes;
 	u64_stats_t tx_busy;
 	u64_stats_t tx_stops;
-	u64_stats_t tx_wakes;
 	u64_stats_t tx_dropped;
 } ____cacheline_aligned_in_smp;
 
-/* ethtool -S names of the per-queue counters, in struct order. */
+/* ethtool -S names of the per-queue counters. */
 static const char *const pv_net_queue_stats[] = {
 	"rx_packets", "rx_bytes", "tx_packets", "tx_bytes",
 	"tx_busy", "tx_stops", "tx_wakes", "tx_dropped",
@@ -110,10 +116,10 @@ static void pv_net_cb_receive(struct pv_device *pdev, u16 queue,
 	}
 	skb->protocol = eth_type_trans(skb, pn->netdev);
 	skb_record_rx_queue(skb, queue);
-	u64_stats_update_begin(&q->syncp);
+	u64_stats_update_begin(&q->rx_syncp);
 	u64_stats_inc(&q->rx_packets);
 	u64_stats_add(&q->rx_bytes, skb->len + ETH_HLEN);
-	u64_stats_update_end(&q->syncp);
+	u64_stats_update_end(&q->rx_syncp);
 	napi_gro_receive(&q->napi, skb);
 }
 
@@ -125,9 +131,9 @@ static void pv_net_cb_tx_stop(struct pv_device *pdev, u16 queue)
 	if (!q)
 		return;
 	netif_stop_subqueue(pn->netdev, queue);
-	u64_stats_update_begin(&q->syncp);
+	u64_stats_update_begin(&q->tx_syncp);
 	u64_stats_inc(&q->tx_stops);
-	u64_stats_update_end(&q->syncp);
+	u64_stats_update_end(&q->tx_syncp);
 }
 
 static void pv_net_cb_tx_wake(struct pv_device *pdev, u16 queue)
@@ -143,9 +149,9 @@ static void pv_net_cb_tx_wake(struct pv_device *pdev, u16 queue)
 	if (!q || !READ_ONCE(pn->up))
 		return;
 	netif_wake_subqueue(pn->netdev, queue);
-	u64_stats_update_begin(&q->syncp);
+	u64_stats_update_begin(&q->rx_syncp);
 	u64_stats_inc(&q->tx_wakes);
-	u64_stats_update_end(&q->syncp);
+	u64_stats_update_end(&q->rx_syncp);
 }
 
 static void pv_net_cb_link_changed(struct pv_device *pdev, bool up, u32 speed)
@@ -260,20 +266,20 @@ static netdev_tx_t pv_net_start_xmit(struct sk_buff *skb,
 
 	if (unlikely(pv_device_is_broken(pn->pdev))) {
 		dev_kfree_skb_any(skb);
-		u64_stats_update_begin(&q->syncp);
+		u64_stats_update_begin(&q->tx_syncp);
 		u64_stats_inc(&q->tx_dropped);
-		u64_stats_update_end(&q->syncp);
+		u64_stats_update_end(&q->tx_syncp);
 		return NETDEV_TX_OK;
 	}
 	ret = pv_net_xmit(pn->pdev, queue, skb, netdev_xmit_more());
-	u64_stats_update_begin(&q->syncp);
+	u64_stats_update_begin(&q->tx_syncp);
 	if (ret == NETDEV_TX_OK) {
 		u64_stats_inc(&q->tx_packets);
 		u64_stats_add(&q->tx_bytes, len);
 	} else {
 		u64_stats_inc(&q->tx_busy);
 	}
-	u64_stats_update_end(&q->syncp);
+	u64_stats_update_end(&q->tx_syncp);
 	return ret;
 }
 
@@ -330,13 +336,16 @@ static void pv_net_get_stats64(struct net_device *netdev,
 		unsigned int start;
 
 		do {
-			start = u64_stats_fetch_begin(&q->syncp);
+			start = u64_stats_fetch_begin(&q->rx_syncp);
 			rxp = u64_stats_read(&q->rx_packets);
 			rxb = u64_stats_read(&q->rx_bytes);
+		} while (u64_stats_fetch_retry(&q->rx_syncp, start));
+		do {
+			start = u64_stats_fetch_begin(&q->tx_syncp);
 			txp = u64_stats_read(&q->tx_packets);
 			txb = u64_stats_read(&q->tx_bytes);
 			txd = u64_stats_read(&q->tx_dropped);
-		} while (u64_stats_fetch_retry(&q->syncp, start));
+		} while (u64_stats_fetch_retry(&q->tx_syncp, start));
 		s->rx_packets += rxp;
 		s->rx_bytes += rxb;
 		s->tx_packets += txp;
@@ -479,16 +488,19 @@ static void pv_net_get_ethtool_stats(struct net_device *netdev,
 		unsigned int start;
 
 		do {
-			start = u64_stats_fetch_begin(&q->syncp);
+			start = u64_stats_fetch_begin(&q->rx_syncp);
 			v[0] = u64_stats_read(&q->rx_packets);
 			v[1] = u64_stats_read(&q->rx_bytes);
+			v[6] = u64_stats_read(&q->tx_wakes);
+		} while (u64_stats_fetch_retry(&q->rx_syncp, start));
+		do {
+			start = u64_stats_fetch_begin(&q->tx_syncp);
 			v[2] = u64_stats_read(&q->tx_packets);
 			v[3] = u64_stats_read(&q->tx_bytes);
 			v[4] = u64_stats_read(&q->tx_busy);
 			v[5] = u64_stats_read(&q->tx_stops);
-			v[6] = u64_stats_read(&q->tx_wakes);
 			v[7] = u64_stats_read(&q->tx_dropped);
-		} while (u64_stats_fetch_retry(&q->syncp, start));
+		} while (u64_stats_fetch_retry(&q->tx_syncp, start));
 		memcpy(data, v, sizeof(v));
 		data += PV_NET_QSTATS;
 	}
@@ -610,7 +622,8 @@ static int pv_net_probe(struct pv_device *pdev)
 
 		q->pn = pn;
 		q->index = i;
-		u64_stats_init(&q->syncp);
+		u64_stats_init(&q->rx_syncp);
+		u64_stats_init(&q->tx_syncp);
 		netif_napi_add(netdev, &q->napi, pv_net_napi_poll);
 	}
 	netif_carrier_off(netdev);
