@@ -192,17 +192,34 @@ static void pvscsi_pci_remove(struct pci_dev *pci)
 	struct pvscsi_adapter *a = pci_get_drvdata(pci);
 	struct pvscsi_disk *disk, *tmp;
 
-	/* No hot-plug work may start once the disks are gone. */
-	pvscsi_write(a, PVSCSI_REG_INTR_MASK, 0);
+	/* No hot-plug message adds or removes a disk from now on. */
+	spin_lock_irq(&a->lock);
+	a->removing = true;
+	spin_unlock_irq(&a->lock);
 	cancel_work_sync(&a->msg_work);
+
+	/*
+	 * Remove the disks with the device and its interrupt alive: each
+	 * del_gendisk() waits for the disk's requests in flight, which
+	 * complete only through the interrupt handler. Masking first made
+	 * every unbind under I/O wait for two request timeouts and then fail
+	 * writes that had reached the disk.
+	 */
 	mutex_lock(&a->disks_lock);
 	list_for_each_entry_safe(disk, tmp, &a->disks, node)
 		pvscsi_remove_disk(disk);
 	mutex_unlock(&a->disks_lock);
-	cancel_work_sync(&a->broken_work);
 
-	pvscsi_command(a, PVSCSI_CMD_ADAPTER_RESET, NULL, 0);
+	/*
+	 * Now quiet the device, and only after free_irq() (which waits for a
+	 * running handler, also a shared INTx one) cancel the work items the
+	 * handler schedules: none can be queued again after that.
+	 */
+	pvscsi_write(a, PVSCSI_REG_INTR_MASK, 0);
 	free_irq(pci_irq_vector(pci, 0), a);
+	cancel_work_sync(&a->msg_work);
+	cancel_work_sync(&a->broken_work);
+	pvscsi_command(a, PVSCSI_CMD_ADAPTER_RESET, NULL, 0);
 	pci_free_irq_vectors(pci);
 	pvscsi_free_slots(a);
 	pvscsi_free_rings(a);

@@ -129,6 +129,8 @@ struct pvscsi_slot {
  * @slot_map: which slots are in flight
  * @slot_dma: per-slot DMA areas, PVSCSI_SLOT_DMA_SIZE each
  * @broken: the device misbehaved; everything fails from now on
+ * @removing: the adapter is being removed: no hot-plug work is scheduled
+ *	or acts any more (set under @lock, read locklessly)
  * @use_msi: interrupts are MSI or MSI-X, not shared
  * @internal_lock: serialises internal commands (discovery), which share
  *	@internal_buf
@@ -159,6 +161,7 @@ struct pvscsi_adapter {
 	unsigned long *slot_map;
 	void *slot_dma;
 	bool broken;
+	bool removing;
 	bool use_msi;
 	struct mutex internal_lock;
 	void *internal_buf;

@@ -333,7 +333,8 @@ void pvscsi_msg_work(struct work_struct *work)
 	int pending;
 
 	mutex_lock(&a->disks_lock);
-	for (;;) {
+	/* The adapter is going away: its remove takes every disk. */
+	while (!READ_ONCE(a->removing)) {
 		pending = pvscsi_check_ring_index(READ_ONCE(s->msg_prod), s->msg_cons,
 						  a->msg_entries);
 		if (pending <= 0) {

@@ -327,7 +327,7 @@ irqreturn_t pvscsi_irq(int irq, void *data)
 		pvscsi_write(a, PVSCSI_REG_INTR_STATUS, status);
 	}
 	pvscsi_process_completions(a);
-	if (pvscsi_msg_pending(a))
+	if (pvscsi_msg_pending(a) && !READ_ONCE(a->removing))
 		schedule_work(&a->msg_work);
 	return IRQ_HANDLED;
 }
