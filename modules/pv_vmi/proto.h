@@ -8,6 +8,7 @@
 #ifndef _PV_VMI_PROTO_H
 #define _PV_VMI_PROTO_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 #include <linux/uuid.h>
 

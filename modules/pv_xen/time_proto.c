@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Xen time info arithmetic that is not on the clock read path. */
+#include <linux/limits.h>
 #include <linux/math64.h>
 #include "time_proto.h"
 
