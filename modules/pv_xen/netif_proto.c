@@ -87,8 +87,7 @@ void xen_netif_rx_reset(struct xen_netif_rx_state *st)
 /* An extra-info slot: only GSO is negotiated, once per packet. */
 static int xen_netif_parse_rx_extra(struct xen_netif_rx_state *st,
 				    const struct xen_netif_rx_response *rsp,
-				    const struct xen_netif_rx_view *v,
-				    struct xen_netif_rx_slot *out)
+				    const struct xen_netif_rx_view *v)
 {
 	struct xen_netif_extra_info ex;
 
@@ -107,7 +106,6 @@ static int xen_netif_parse_rx_extra(struct xen_netif_rx_state *st,
 	st->gso_size = ex.u.gso.size;
 	st->gso_type = ex.u.gso.type;
 	st->expect_extra = ex.flags & XEN_NETIF_EXTRA_FLAG_MORE;
-	memset(out, 0, sizeof(*out));
 	return 0;
 }
 
@@ -148,9 +146,11 @@ int xen_netif_parse_rx_slot(struct xen_netif_rx_state *st,
 		return -EPROTO;
 
 	if (st->expect_extra) {
-		err = xen_netif_parse_rx_extra(st, rsp, v, out);
+		err = xen_netif_parse_rx_extra(st, rsp, v);
 		if (err)
 			return err;
+		/* An extra slot carries no data. */
+		s = (struct xen_netif_rx_slot){ };
 		st->nr_slots++;
 		st->done = !st->expect_extra && !st->more;
 		goto check_done;
@@ -188,11 +188,11 @@ int xen_netif_parse_rx_slot(struct xen_netif_rx_state *st,
 		st->oversize = true;
 	s.use = !st->error && !st->oversize && s.len;
 	st->done = !st->more && !st->expect_extra;
-	*out = s;
 
 check_done:
 	if (st->done && !st->error && !st->oversize && st->len < ETH_HLEN)
 		return -EPROTO;
+	*out = s;
 	return 0;
 }
 

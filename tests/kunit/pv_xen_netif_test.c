@@ -216,6 +216,35 @@ static void netif_rx_accepts_single_slot(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xen_netif_parse_rx_slot(&st, &r, 0, &v, &s), -EPROTO);
 }
 
+/*
+ * A slot that fails the packet leaves @out alone, as documented: a
+ * complete packet shorter than an Ethernet header used to be written out
+ * (or, completed by an extra slot, zeroed) before -EPROTO. Found by
+ * tests/fuzz (crashes/netif_proto-rx-short-packet-writes-out*).
+ */
+static void netif_rx_short_packet_leaves_out_alone(struct kunit *test)
+{
+	struct xen_netif_rx_view v = rx_view();
+	struct xen_netif_rx_state st = { };
+	struct xen_netif_rx_slot s, poison;
+	struct xen_netif_rx_response r;
+
+	memset(&poison, 0xa5, sizeof(poison));
+	s = poison;
+	r = rxr(5, 0, 0, ETH_HLEN - 4);
+	KUNIT_EXPECT_EQ(test, xen_netif_parse_rx_slot(&st, &r, 5, &v, &s), -EPROTO);
+	KUNIT_EXPECT_EQ(test, memcmp(&s, &poison, sizeof(s)), 0);
+
+	/* The same, completed by its GSO extra-info slot. */
+	xen_netif_rx_reset(&st);
+	r = rxr(6, 0, XEN_NETRXF_extra_info, ETH_HLEN - 4);
+	KUNIT_ASSERT_EQ(test, xen_netif_parse_rx_slot(&st, &r, 6, &v, &s), 0);
+	s = poison;
+	r = rx_extra(XEN_NETIF_EXTRA_TYPE_GSO, 0, 1448, XEN_NETIF_GSO_TYPE_TCPV4);
+	KUNIT_EXPECT_EQ(test, xen_netif_parse_rx_slot(&st, &r, 7, &v, &s), -EPROTO);
+	KUNIT_EXPECT_EQ(test, memcmp(&s, &poison, sizeof(s)), 0);
+}
+
 static void netif_rx_accepts_multi_slot_gso(struct kunit *test)
 {
 	struct xen_netif_rx_view v = rx_view();
@@ -595,6 +624,7 @@ static void netif_mac_strings(struct kunit *test)
 
 static struct kunit_case netif_cases[] = {
 	KUNIT_CASE(netif_rsp_prod_bounded_by_requests),
+	KUNIT_CASE(netif_rx_short_packet_leaves_out_alone),
 	KUNIT_CASE(netif_tx_accepts_ids_in_flight),
 	KUNIT_CASE(netif_tx_error_statuses_fail_the_packet),
 	KUNIT_CASE(netif_tx_rejects_ids_out_of_ring),
