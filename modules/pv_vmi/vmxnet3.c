@@ -490,6 +490,10 @@ static int vmx3_tx_prepare(struct vmx3_adapter *a, struct sk_buff *skb,
 		if (m->hlen > FIELD_MAX(VMX3_TXD_HLEN) ||
 		    !pskb_may_pull(skb, m->hlen))
 			return -EINVAL;
+		/* TCP keeps clones of what it sends: write our own copy. */
+		if (skb_cow_head(skb, 0))
+			return -ENOMEM;
+		vmx3_tso_prepare_headers(skb);
 		m->om = VMX3_OM_TSO;
 		m->msscof = skb_shinfo(skb)->gso_size;
 	} else if (skb->ip_summed == CHECKSUM_PARTIAL) {

@@ -408,6 +408,9 @@ int vmx3_parse_tx_comp(const struct vmx3_tx_comp *cd,
 int vmx3_parse_rx_comp(const struct vmx3_rx_comp *cd,
 		       const struct vmx3_rxq_view *v, struct vmx3_rx_cd *out);
 bool vmx3_ring_size_valid(u32 size);
+
+struct sk_buff;
+void vmx3_tso_prepare_headers(struct sk_buff *skb);
 void vmx3_parse_link(u32 reply, bool *up, u32 *speed);
 
 #endif /* _PV_VMI_VMXNET3_PROTO_H */

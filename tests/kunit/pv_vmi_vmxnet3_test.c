@@ -12,6 +12,7 @@
 #include <linux/bitfield.h>
 /* The code under test, compiled into this module. */
 #include "../../modules/pv_vmi/vmxnet3_proto.c"
+#include "../../modules/pv_vmi/vmxnet3_tso.c"
 
 #define RING	64
 
@@ -505,6 +506,85 @@ static void vmx3_ring_sizes(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, vmx3_ring_size_valid(4096 + 32));
 }
 
+/* ---- TSO headers --------------------------------------------------------- */
+
+/* A 64 KiB TCP super-packet as the stack hands it to a TSO driver. */
+static struct sk_buff *tso_skb(struct kunit *test, bool v6)
+{
+	unsigned int nh = v6 ? sizeof(struct ipv6hdr) : sizeof(struct iphdr);
+	unsigned int len = ETH_HLEN + nh + sizeof(struct tcphdr);
+	unsigned int payload = 65000;
+	struct sk_buff *skb = alloc_skb(len, GFP_KERNEL);
+	struct tcphdr *th;
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, skb);
+	skb_put(skb, len);
+	memset(skb->data, 0, len);
+	skb_reset_mac_header(skb);
+	skb_set_network_header(skb, ETH_HLEN);
+	skb_set_transport_header(skb, ETH_HLEN + nh);
+	th = tcp_hdr(skb);
+	th->doff = sizeof(*th) / 4;
+	skb_shinfo(skb)->gso_size = 1448;
+	if (v6) {
+		struct ipv6hdr *ip6 = ipv6_hdr(skb);
+
+		skb_shinfo(skb)->gso_type = SKB_GSO_TCPV6;
+		ip6->version = 6;
+		ip6->nexthdr = IPPROTO_TCP;
+		ip6->payload_len = htons(sizeof(*th) + payload);
+		ip6->saddr.s6_addr[15] = 1;
+		ip6->daddr.s6_addr[15] = 2;
+		ip6->saddr.s6_addr[0] = ip6->daddr.s6_addr[0] = 0xfd;
+		/* The stack's seed: the pseudo-header sum with the length. */
+		th->check = ~csum_ipv6_magic(&ip6->saddr, &ip6->daddr,
+					     sizeof(*th) + payload, IPPROTO_TCP, 0);
+	} else {
+		struct iphdr *iph = ip_hdr(skb);
+
+		skb_shinfo(skb)->gso_type = SKB_GSO_TCPV4;
+		iph->version = 4;
+		iph->ihl = 5;
+		iph->protocol = IPPROTO_TCP;
+		iph->tot_len = htons(nh + sizeof(*th) + payload);
+		iph->saddr = htonl(0x0a00020f);
+		iph->daddr = htonl(0x0a000202);
+		iph->check = ip_fast_csum((u8 *)iph, iph->ihl);
+		th->check = ~csum_tcpudp_magic(iph->saddr, iph->daddr,
+					       sizeof(*th) + payload, IPPROTO_TCP, 0);
+	}
+	return skb;
+}
+
+/*
+ * The device adds each segment's length: it must get the pseudo-header
+ * sum without one (and IPv4 check 0), as the in-tree vmxnet3 gives it.
+ * Before, the stack's seed went out unchanged.
+ */
+static void vmx3_tso_seeds_pseudo_header_without_length(struct kunit *test)
+{
+	struct sk_buff *skb = tso_skb(test, false);
+	struct iphdr *iph = ip_hdr(skb);
+
+	vmx3_tso_prepare_headers(skb);
+	KUNIT_EXPECT_EQ(test, iph->check, 0);
+	KUNIT_EXPECT_EQ(test, tcp_hdr(skb)->check,
+			(__sum16)~csum_tcpudp_magic(htonl(0x0a00020f), htonl(0x0a000202),
+						    0, IPPROTO_TCP, 0));
+	/* Nothing else in the headers moved. */
+	KUNIT_EXPECT_EQ(test, ntohs(iph->tot_len), 20 + 20 + 65000);
+	kfree_skb(skb);
+
+	skb = tso_skb(test, true);
+	vmx3_tso_prepare_headers(skb);
+	KUNIT_EXPECT_EQ(test, tcp_hdr(skb)->check,
+			(__sum16)~csum_ipv6_magic(&ipv6_hdr(skb)->saddr,
+						  &ipv6_hdr(skb)->daddr, 0,
+						  IPPROTO_TCP, 0));
+	KUNIT_EXPECT_EQ(test, ntohs(ipv6_hdr(skb)->payload_len), 20 + 65000);
+	kfree_skb(skb);
+}
+
 static struct kunit_case vmx3_cases[] = {
 	KUNIT_CASE(vmx3_gen_selects_owner),
 	KUNIT_CASE(vmx3_tx_accepts_eop_in_flight),
@@ -521,6 +601,7 @@ static struct kunit_case vmx3_cases[] = {
 	KUNIT_CASE(vmx3_rx_rejects_index_out_of_range),
 	KUNIT_CASE(vmx3_rx_rejects_out_of_order),
 	KUNIT_CASE(vmx3_rx_accepts_forward_skip),
+	KUNIT_CASE(vmx3_tso_seeds_pseudo_header_without_length),
 	KUNIT_CASE(vmx3_rx_rejects_bad_queue_id),
 	KUNIT_CASE(vmx3_rx_rejects_length_beyond_buffer),
 	KUNIT_CASE(vmx3_rx_rejects_sop_eop_games),
