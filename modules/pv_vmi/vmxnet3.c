@@ -1348,10 +1348,44 @@ static const struct pv_net_ops vmx3_net_ops = {
 /* ---- PCI ----------------------------------------------------------------- */
 
 /* Select revision 1 and UPT version 1, the ones this driver speaks. */
+/*
+ * The registers the driver touches lie in BAR 0 (up to the rx producers)
+ * and BAR 1 (up to the event cause): both must be memory BARs that large.
+ */
+static int vmx3_check_bars(struct pci_dev *pci)
+{
+	static const struct { int bar; resource_size_t need; } bars[] = {
+		{ VMX3_BAR0, VMX3_REG_RXPROD2(0) + sizeof(u32) },
+		{ VMX3_BAR1, VMX3_REG_ECR + sizeof(u32) },
+	};
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(bars); i++) {
+		unsigned long flags = pci_resource_flags(pci, bars[i].bar);
+		resource_size_t len = pci_resource_len(pci, bars[i].bar);
+
+		if (!(flags & IORESOURCE_MEM) || len < bars[i].need) {
+			dev_err(&pci->dev, "BAR %d is %s of %pa bytes; need memory of at least %pa\n",
+				bars[i].bar, flags & IORESOURCE_MEM ? "memory" : "not memory",
+				&len, &bars[i].need);
+			return -ENODEV;
+		}
+	}
+	return 0;
+}
+
 static int vmx3_negotiate(struct vmx3_adapter *a)
 {
-	u32 rev = readl(a->bar1 + VMX3_REG_VRRS);
-	u32 upt = readl(a->bar1 + VMX3_REG_UVRS);
+	u32 rev, upt;
+
+	/*
+	 * A driver before us (the in-tree vmxnet3, handing the NIC over) may
+	 * have left it active at a later revision: reset it, so that the
+	 * revision selected below takes effect on a quiet device.
+	 */
+	vmx3_cmd(a, VMX3_CMD_RESET_DEV);
+	rev = readl(a->bar1 + VMX3_REG_VRRS);
+	upt = readl(a->bar1 + VMX3_REG_UVRS);
 
 	if (!(rev & BIT(VMX3_REVISION - 1)) || !(upt & BIT(VMX3_UPT_VERSION - 1))) {
 		dev_err(&a->pci->dev, "device offers revisions %#x, UPT versions %#x; need 1 and 1\n",
@@ -1403,6 +1437,9 @@ static int vmx3_probe(struct pci_dev *pci, const struct pci_device_id *id)
 	err = pci_enable_device(pci);
 	if (err)
 		goto out_free;
+	err = vmx3_check_bars(pci);
+	if (err)
+		goto out_disable;
 	err = pci_request_selected_regions(pci, BIT(VMX3_BAR0) | BIT(VMX3_BAR1),
 					   VMX3_DRV_NAME);
 	if (err)
