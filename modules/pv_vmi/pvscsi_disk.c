@@ -30,10 +30,13 @@ static int pvscsi_blk_get_config(struct pv_device *pdev,
 	cfg->nr_queues = 1;
 	cfg->queue_depth = disk->adapter->req_entries;
 	cfg->req_priv_size = 0;
-	if (info->lbpme) {
+	if (info->unmap) {
+		/* One UNMAP descriptor per request, within the unit's limit. */
 		cfg->max_discard_sectors = min_t(u64, U32_MAX >> 9 << 9,
-						 (u64)U32_MAX * info->block_size >> 9);
-		cfg->discard_granularity = info->block_size;
+						 (u64)info->max_unmap_blocks *
+						 info->block_size >> 9);
+		cfg->discard_granularity = max(info->unmap_granularity, 1U) *
+					   info->block_size;
 	}
 	return 0;
 }
@@ -173,6 +176,29 @@ static int pvscsi_probe_lun(struct pvscsi_adapter *a, u8 target, u8 lun,
 		return -ENODEV;
 	}
 
+	/*
+	 * Discard only where the unit says UNMAP works and within what it
+	 * takes (LBP and block limits VPD pages), as sd decides; a thin
+	 * unit whose pages cannot be read gets no discard.
+	 */
+	if (info->lbpme) {
+		cdb_len = pvscsi_cdb_inquiry_vpd(cdb, PVSCSI_VPD_LBP, PVSCSI_VPD_LBP_LEN);
+		if (pvscsi_exec(a, target, lun, cdb, cdb_len, PVSCSI_VPD_LBP_LEN, &xfer) ||
+		    pvscsi_parse_vpd_lbp(a->internal_buf, xfer, info))
+			info->unmap = false;
+		if (info->unmap) {
+			cdb_len = pvscsi_cdb_inquiry_vpd(cdb, PVSCSI_VPD_BLOCK_LIMITS,
+							 PVSCSI_VPD_BLOCK_LIMITS_LEN);
+			if (pvscsi_exec(a, target, lun, cdb, cdb_len,
+					PVSCSI_VPD_BLOCK_LIMITS_LEN, &xfer) ||
+			    pvscsi_parse_vpd_block_limits(a->internal_buf, xfer, info))
+				info->unmap = false;
+		}
+		if (!info->unmap)
+			dev_info(&a->pci->dev, "target %u lun %u: thin, but UNMAP is not offered: no discard\n",
+				 target, lun);
+	}
+
 	/* Without a caching page: no write cache, so no flushes needed. */
 	cdb_len = pvscsi_cdb_mode_sense_caching(cdb, 64);
 	if (!pvscsi_exec(a, target, lun, cdb, cdb_len, 64, &xfer))
@@ -263,7 +289,7 @@ static int pvscsi_add_disk(struct pvscsi_adapter *a, u8 target, u8 lun)
 		features |= PV_BLK_F_FLUSH;
 	if (info.fua)
 		features |= PV_BLK_F_FUA;
-	if (info.lbpme)
+	if (info.unmap)
 		features |= PV_BLK_F_DISCARD;
 	pdev->features = features;
 	pdev->ops.blk = &pvscsi_blk_ops;

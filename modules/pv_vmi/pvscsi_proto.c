@@ -226,6 +226,16 @@ u8 pvscsi_cdb_inquiry(u8 *cdb, u8 len)
 	return 6;
 }
 
+u8 pvscsi_cdb_inquiry_vpd(u8 *cdb, u8 page, u8 len)
+{
+	memset(cdb, 0, 16);
+	cdb[0] = INQUIRY;
+	cdb[1] = 0x01;		/* EVPD */
+	cdb[2] = page;
+	cdb[4] = len;
+	return 6;
+}
+
 u8 pvscsi_cdb_report_luns(u8 *cdb, u32 len)
 {
 	memset(cdb, 0, 16);
@@ -388,5 +398,57 @@ int pvscsi_parse_mode_caching(const u8 *buf, u32 len,
 	if (page + 3 > len || (buf[page] & 0x3f) != 0x08)
 		return -EPROTO;
 	info->write_cache = buf[page + 2] & 0x04;
+	return 0;
+}
+
+/* A VPD page's header: the page we asked for, with @need bytes after it. */
+static bool pvscsi_vpd_page_ok(const u8 *buf, u32 len, u8 page, u32 need)
+{
+	return len >= 4 + need && buf[1] == page &&
+	       get_unaligned_be16(&buf[2]) >= need;
+}
+
+/**
+ * pvscsi_parse_vpd_lbp() - the logical block provisioning VPD page (B2h)
+ * @buf: the reply to INQUIRY EVPD page B2h
+ * @len: bytes the device transferred
+ * @info: unmap is set from LBPU
+ *
+ * Only UNMAP is used for discards: WRITE SAME with UNMAP alone (LBPWS
+ * without LBPU) gets no discard, as pv_vmi does not issue WRITE SAME.
+ *
+ * Return: 0, or -EPROTO when the reply is not that page.
+ */
+int pvscsi_parse_vpd_lbp(const u8 *buf, u32 len, struct pvscsi_disk_info *info)
+{
+	if (!pvscsi_vpd_page_ok(buf, len, PVSCSI_VPD_LBP, 2))
+		return -EPROTO;
+	info->unmap = buf[5] & 0x80;	/* LBPU */
+	return 0;
+}
+
+/**
+ * pvscsi_parse_vpd_block_limits() - UNMAP limits from the block limits page
+ * @buf: the reply to INQUIRY EVPD page B0h
+ * @len: bytes the device transferred
+ * @info: max_unmap_blocks and unmap_granularity are filled; unmap is
+ *	cleared when the page says UNMAP takes no block or no descriptor
+ *
+ * Return: 0, or -EPROTO when the reply is not that page or too short to
+ * hold the UNMAP fields.
+ */
+int pvscsi_parse_vpd_block_limits(const u8 *buf, u32 len,
+				  struct pvscsi_disk_info *info)
+{
+	u32 max_lbas, max_descs;
+
+	if (!pvscsi_vpd_page_ok(buf, len, PVSCSI_VPD_BLOCK_LIMITS, 28))
+		return -EPROTO;
+	max_lbas = get_unaligned_be32(&buf[20]);
+	max_descs = get_unaligned_be32(&buf[24]);
+	if (!max_lbas || !max_descs)
+		info->unmap = false;
+	info->max_unmap_blocks = max_lbas;
+	info->unmap_granularity = get_unaligned_be32(&buf[28]);
 	return 0;
 }

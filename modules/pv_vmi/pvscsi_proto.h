@@ -143,7 +143,11 @@ struct pvscsi_msg_desc {
  * @nr_blocks: logical blocks
  * @block_size: bytes per logical block
  * @phys_exp: log2(logical blocks per physical block)
- * @lbpme: thin provisioned: UNMAP works
+ * @lbpme: thin provisioned (READ CAPACITY(16) LBPME)
+ * @unmap: UNMAP is supported (LBP VPD page: LBPU) within the block limits
+ *	VPD page's non-zero limits below; only then is discard offered
+ * @max_unmap_blocks: most blocks one UNMAP may name (U32_MAX: no limit)
+ * @unmap_granularity: optimal unmap granularity in blocks (0: not given)
  * @write_cache: volatile write cache enabled (WCE)
  * @fua: DPOFUA: FUA is honoured
  * @write_protect: WP
@@ -154,6 +158,9 @@ struct pvscsi_disk_info {
 	u32 block_size;
 	u8 phys_exp;
 	bool lbpme;
+	bool unmap;
+	u32 max_unmap_blocks;
+	u32 unmap_granularity;
 	bool write_cache;
 	bool fua;
 	bool write_protect;
@@ -186,6 +193,7 @@ void pvscsi_req_desc_init(struct pvscsi_req_desc *d, u64 context,
 
 u8 pvscsi_cdb_rw16(u8 *cdb, bool write, bool fua, u64 lba, u32 blocks);
 u8 pvscsi_cdb_inquiry(u8 *cdb, u8 len);
+u8 pvscsi_cdb_inquiry_vpd(u8 *cdb, u8 page, u8 len);
 u8 pvscsi_cdb_report_luns(u8 *cdb, u32 len);
 u8 pvscsi_cdb_read_capacity16(u8 *cdb, u8 len);
 u8 pvscsi_cdb_mode_sense_caching(u8 *cdb, u16 len);
@@ -199,6 +207,15 @@ int pvscsi_parse_read_capacity16(const u8 *buf, u32 len,
 				 struct pvscsi_disk_info *info);
 int pvscsi_parse_mode_caching(const u8 *buf, u32 len,
 			      struct pvscsi_disk_info *info);
+int pvscsi_parse_vpd_lbp(const u8 *buf, u32 len, struct pvscsi_disk_info *info);
+int pvscsi_parse_vpd_block_limits(const u8 *buf, u32 len,
+				  struct pvscsi_disk_info *info);
+
+/* Vital product data pages pv_vmi reads. */
+#define PVSCSI_VPD_BLOCK_LIMITS		0xb0
+#define PVSCSI_VPD_LBP			0xb2
+#define PVSCSI_VPD_BLOCK_LIMITS_LEN	64
+#define PVSCSI_VPD_LBP_LEN		8
 
 #define PVSCSI_UNMAP_PARAM_LEN		24
 

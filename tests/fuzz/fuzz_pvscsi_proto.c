@@ -111,7 +111,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	u8 *buf;
 	int rc;
 
-	switch (fz_u8(&f) % 8) {
+	switch (fz_u8(&f) % 10) {
 	case 0: {
 		u32 prod = fz_u32(&f), cons = fz_u32(&f), entries = fz_u16(&f);
 
@@ -253,6 +253,44 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			CHECK(page + 3 <= len && (buf[page] & 0x3f) == 0x08, "no caching page at %u (len %zu)", page, len);
 			CHECK(info.write_cache == !!(buf[page + 2] & 0x04), "WCE");
 			CHECK(info.fua == !!(buf[3] & 0x10) && info.write_protect == !!(buf[3] & 0x80), "DPOFUA/WP");
+		}
+		free(buf);
+		break;
+	}
+	case 8: {
+		struct pvscsi_disk_info info;
+
+		len = f.n;
+		buf = fz_buf(&f, &len);
+		POISON_OUT(&info);
+		rc = pvscsi_parse_vpd_lbp(buf, len, &info);
+		CHECK(rc == 0 || rc == -EPROTO, "rc %d", rc);
+		if (rc == 0) {
+			CHECK(len >= 6 && buf[1] == PVSCSI_VPD_LBP && get_unaligned_be16(&buf[2]) >= 2,
+			      "not an LBP page (len %zu)", len);
+			CHECK(info.unmap == !!(buf[5] & 0x80), "LBPU");
+		}
+		free(buf);
+		break;
+	}
+	case 9: {
+		struct pvscsi_disk_info info;
+		bool unmap = fz_bool(&f);
+
+		len = f.n;
+		buf = fz_buf(&f, &len);
+		POISON_OUT(&info);
+		info.unmap = unmap;
+		rc = pvscsi_parse_vpd_block_limits(buf, len, &info);
+		CHECK(rc == 0 || rc == -EPROTO, "rc %d", rc);
+		if (rc == 0) {
+			CHECK(len >= 32 && buf[1] == PVSCSI_VPD_BLOCK_LIMITS &&
+			      get_unaligned_be16(&buf[2]) >= 28, "not a block limits page (len %zu)", len);
+			CHECK(info.max_unmap_blocks == get_unaligned_be32(&buf[20]) &&
+			      info.unmap_granularity == get_unaligned_be32(&buf[28]), "limits");
+			/* Never turned on; off when UNMAP takes nothing. */
+			CHECK(info.unmap == (unmap && get_unaligned_be32(&buf[20]) &&
+					     get_unaligned_be32(&buf[24])), "unmap %d", info.unmap);
 		}
 		free(buf);
 		break;

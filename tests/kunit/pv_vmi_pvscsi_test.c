@@ -273,6 +273,57 @@ static void pvscsi_req_desc_tagged(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ((u8 *)d)[sizeof(*d)], 0xa5);
 }
 
+/*
+ * Discard follows the LBP and block limits VPD pages, as sd's does:
+ * LBPME alone used to offer 4 GiB UNMAPs to units that take none.
+ */
+static void pvscsi_vpd_lbp_and_limits(struct kunit *test)
+{
+	u8 lbp[8] = { TYPE_DISK, 0xb2, 0, 4, 0, 0x80 };
+	u8 bl[64] = { TYPE_DISK, 0xb0, 0, 0x3c };
+	struct pvscsi_disk_info info = { };
+	u8 cdb[16];
+
+	KUNIT_EXPECT_EQ(test, pvscsi_cdb_inquiry_vpd(cdb, 0xb0, 64), 6);
+	KUNIT_EXPECT_EQ(test, cdb[1], 1);
+	KUNIT_EXPECT_EQ(test, cdb[2], 0xb0);
+	KUNIT_EXPECT_EQ(test, cdb[4], 64);
+
+	KUNIT_ASSERT_EQ(test, pvscsi_parse_vpd_lbp(lbp, 8, &info), 0);
+	KUNIT_EXPECT_TRUE(test, info.unmap);
+	lbp[5] = 0x40;		/* LBPWS only: no UNMAP */
+	KUNIT_ASSERT_EQ(test, pvscsi_parse_vpd_lbp(lbp, 8, &info), 0);
+	KUNIT_EXPECT_FALSE(test, info.unmap);
+	/* Another page, a short reply, a page length that does not hold it. */
+	lbp[1] = 0xb0;
+	KUNIT_EXPECT_EQ(test, pvscsi_parse_vpd_lbp(lbp, 8, &info), -EPROTO);
+	lbp[1] = 0xb2;
+	KUNIT_EXPECT_EQ(test, pvscsi_parse_vpd_lbp(lbp, 5, &info), -EPROTO);
+	lbp[3] = 1;
+	KUNIT_EXPECT_EQ(test, pvscsi_parse_vpd_lbp(lbp, 8, &info), -EPROTO);
+
+	info.unmap = true;
+	put_unaligned_be32(8192, &bl[20]);	/* max unmap LBA count */
+	put_unaligned_be32(1, &bl[24]);		/* descriptors */
+	put_unaligned_be32(8, &bl[28]);		/* granularity */
+	KUNIT_ASSERT_EQ(test, pvscsi_parse_vpd_block_limits(bl, 64, &info), 0);
+	KUNIT_EXPECT_TRUE(test, info.unmap);
+	KUNIT_EXPECT_EQ(test, info.max_unmap_blocks, 8192u);
+	KUNIT_EXPECT_EQ(test, info.unmap_granularity, 8u);
+	/* No descriptor, or no block: UNMAP is not there after all. */
+	put_unaligned_be32(0, &bl[24]);
+	KUNIT_ASSERT_EQ(test, pvscsi_parse_vpd_block_limits(bl, 64, &info), 0);
+	KUNIT_EXPECT_FALSE(test, info.unmap);
+	info.unmap = true;
+	put_unaligned_be32(1, &bl[24]);
+	put_unaligned_be32(0, &bl[20]);
+	KUNIT_ASSERT_EQ(test, pvscsi_parse_vpd_block_limits(bl, 64, &info), 0);
+	KUNIT_EXPECT_FALSE(test, info.unmap);
+	KUNIT_EXPECT_EQ(test, pvscsi_parse_vpd_block_limits(bl, 31, &info), -EPROTO);
+	bl[3] = 16;		/* page too short for the UNMAP fields */
+	KUNIT_EXPECT_EQ(test, pvscsi_parse_vpd_block_limits(bl, 64, &info), -EPROTO);
+}
+
 static void pvscsi_mode_caching(struct kunit *test)
 {
 	u8 buf[28] = { 0, 26, 0, 0x10, 0, 0, 0, 0, 0x08, 0x12, 0x04 };
@@ -306,6 +357,7 @@ static struct kunit_case pvscsi_cases[] = {
 	KUNIT_CASE(pvscsi_read_capacity_block_sizes),
 	KUNIT_CASE(pvscsi_blk_short_transfer_is_an_error),
 	KUNIT_CASE(pvscsi_req_desc_tagged),
+	KUNIT_CASE(pvscsi_vpd_lbp_and_limits),
 	KUNIT_CASE(pvscsi_mode_caching),
 	{}
 };
