@@ -41,7 +41,8 @@ static int xen_blkif_grant_page(struct xen_blkif_vbd *vbd, struct page **page,
 
 	if (*page)
 		return 0;
-	*page = alloc_page(GFP_ATOMIC);
+	/* Zeroed: the backend can read all of it, not only what we write. */
+	*page = alloc_page(GFP_ATOMIC | __GFP_ZERO);
 	if (!*page)
 		return -ENOMEM;
 	gref = gnttab_grant_foreign_access(vbd->xendev->otherend_id,

@@ -25,7 +25,11 @@ static int xen_vif_rx_post(struct xen_vif_queue *q, gfp_t gfp)
 	struct page *page;
 	int ref;
 
-	page = alloc_page(gfp);
+	/*
+	 * Zeroed: the page is granted writable, so the backend can read it
+	 * too, and whatever the allocator left in it is not for the host.
+	 */
+	page = alloc_page(gfp | __GFP_ZERO);
 	if (!page)
 		return -ENOMEM;
 	/* Never fails: the head holds one reference per ring slot. */
