@@ -55,15 +55,19 @@ static int xen_blkif_talk(struct xen_blkif_vbd *vbd)
 	if (!err)
 		err = xen_xs_read_uint(xendev, be, "multi-queue-max-queues", 1,
 				       0, UINT_MAX, &be_queues);
-	if (err)
-		return err;
+	if (err) {
+		what = "reading the backend's ring limits";
+		goto out_fatal;
+	}
 	vbd->ring_order = xen_blkif_ring_order(be_order, max_ring_page_order);
 	vbd->nr_rings = xen_blkif_nr_rings(be_queues,
 					   max_queues ?: num_online_cpus());
 
 	err = xen_blkif_rings_alloc(vbd);
-	if (err)
-		return err;
+	if (err) {
+		what = "allocating the rings";
+		goto out_fatal;
+	}
 
 again:
 	err = xenbus_transaction_start(&xbt);
@@ -98,8 +102,13 @@ again:
 	return xenbus_switch_state(xendev, XenbusStateInitialised);
 
 out_free:
-	xenbus_dev_fatal(xendev, err, "%s", what);
 	xen_blkif_rings_free(vbd);
+	/*
+	 * Tell the backend and move to Closing: without it the vbd stays in
+	 * Initialising for ever, and so does blkback.
+	 */
+out_fatal:
+	xenbus_dev_fatal(xendev, err, "%s", what);
 	return err;
 }
 
