@@ -52,7 +52,10 @@ mkdir -p "$(dirname "$log")"
 command -v qemu-system-x86_64 >/dev/null || pv_need qemu-system-x86
 
 # Crash signatures; keep in sync with PVTEST_CRASH_RE in tests/vm/lib-guest.sh.
-crash_re='Kernel panic|Oops[:#]|(^|\] )BUG:|kernel BUG at|(^|\] )WARNING:|general protection fault|KASAN:|UBSAN:|KFENCE:|Call Trace:|segfault at|blocked for more than|detected stalls|suspected memory leak'
+# Besides oopses and WARNs: the debug kernel's reports (KASAN, UBSAN, KFENCE,
+# debug objects, lockdep's and RCU's "WARNING: ..." headers, hung tasks, RCU
+# stalls, kmemleak).
+crash_re='Kernel panic|Oops[:#]|(^|\] )BUG:|kernel BUG at|(^|\] )WARNING:|general protection fault|KASAN:|UBSAN:|KFENCE:|ODEBUG:|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|WARNING: possible|bad unlock balance|held lock freed|lock held when returning|BUG [^ ]+ \((Not tainted|Tainted: [^)]*)\): |Call Trace:|segfault at|blocked for more than|detected stalls|suspected memory leak'
 
 # panic_print=32 replays the whole kernel log on a panic (the guest keeps the
 # console at loglevel 1 while it prints results); pvtest_timeout arms the
@@ -140,9 +143,10 @@ clean=$(tr -d '\r' <"$log")
 results=$(grep -aoE 'PVTEST (PASS|FAIL|NOTE|DONE)( .*)?$' <<<"$clean")
 [ -n "$results" ] && printf '%s\n' "$results"
 
-# Not scanned: result lines, and the guest watchdog's dump (sysrq-w backtraces
-# of a hang, which is reported as a timeout).
-crash=$(awk '/^PVTEST-WATCHDOG-BEGIN/ { w = 1 } /^PVTEST-WATCHDOG-END/ { w = 0; next } !w' <<<"$clean" |
+# Not scanned: result lines, the guest watchdog's dump (sysrq-w backtraces
+# of a hang, which is reported as a timeout) and the kmemleak report that
+# kmemleak_check (lib-guest.sh) judged itself.
+crash=$(awk '/^PVTEST-(WATCHDOG|KMEMLEAK)-BEGIN/ { w = 1 } /^PVTEST-(WATCHDOG|KMEMLEAK)-END/ { w = 0; next } !w' <<<"$clean" |
 	grep -avE '^PVTEST (PASS|FAIL|NOTE|DONE)' | grep -aE "$crash_re")
 for re in "${allow[@]}"; do
 	crash=$(grep -avE -- "$re" <<<"$crash")

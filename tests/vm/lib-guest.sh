@@ -14,7 +14,9 @@
 #                              status and the last lines of CMD's output
 #   check_fails NAME CMD...    pass if CMD exits non-zero
 #   wait_for SECONDS CMD...    run CMD every 0.1 s until it succeeds (status 0)
-#                              or SECONDS elapse (status 1); not a check itself:
+#                              or SECONDS elapse (status 1; SECONDS times
+#                              $PVTEST_SLOW, from pvtest_slow=, on a slow
+#                              kernel); not a check itself:
 #                              use "check NAME wait_for 5 test -b /dev/sda"
 #   dmesg_mark [TAG]           put a marker into the kernel log
 #   dmesg_since_mark [TAG]     print the kernel log after the latest marker
@@ -24,6 +26,10 @@
 #   dmesg_crashes [TAG]        print crash signatures (Oops, BUG:, WARNING:, ...)
 #                              logged since the marker; status 0 if there are any
 #   check_dmesg_clean NAME [TAG]  fail if dmesg_crashes finds something
+#   kmemleak_check [NAME]      (debug kernel) scan for leaks; fail NAME (default
+#                              kmemleak_clean) if an unreferenced object was
+#                              allocated by one of the project's modules; /init
+#                              runs it after every scenario with pvtest_kmemleak=1
 #   mdev_settle                wait until mdev has handled every queued uevent
 #                              (and the modules these loaded) - with #@ mdev: yes
 #   MDEV_LOG                   /dev/mdev.log: each modprobe mdev ran, its output
@@ -110,7 +116,7 @@ _pvtest_cs() { _pvtest_now; echo "$_pvtest_t"; }
 wait_for() {
 	local end
 	_pvtest_now
-	end=$((_pvtest_t + ${1:?wait_for SECONDS CMD...} * 100))
+	end=$((_pvtest_t + ${1:?wait_for SECONDS CMD...} * ${PVTEST_SLOW:-1} * 100))
 	shift
 	while :; do
 		"$@" && return 0
@@ -132,7 +138,7 @@ dmesg_since_mark() {
 dmesg_has() { dmesg | grep -qE -- "$1"; }
 
 # Same signatures as the host side (scripts/vm-run.sh).
-PVTEST_CRASH_RE='Kernel panic|Oops[:#]|(^|\] )BUG:|kernel BUG at|(^|\] )WARNING:|general protection fault|KASAN:|UBSAN:|KFENCE:|Call Trace:|segfault at|blocked for more than|detected stalls|suspected memory leak'
+PVTEST_CRASH_RE='Kernel panic|Oops[:#]|(^|\] )BUG:|kernel BUG at|(^|\] )WARNING:|general protection fault|KASAN:|UBSAN:|KFENCE:|ODEBUG:|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|WARNING: possible|bad unlock balance|held lock freed|lock held when returning|BUG [^ ]+ \((Not tainted|Tainted: [^)]*)\): |Call Trace:|segfault at|blocked for more than|detected stalls|suspected memory leak'
 dmesg_crashes() { dmesg_since_mark "$@" | grep -E "$PVTEST_CRASH_RE"; }
 
 check_dmesg_clean() {
@@ -145,6 +151,101 @@ check_dmesg_clean() {
 	fi
 	fail "$n" "kernel log: $found"
 	return 1
+}
+
+# --- kmemleak (the debug kernel) ---------------------------------------------
+# The leaks worth finding show up once a module is gone: its data no longer
+# points at what it allocated. By then kallsyms has forgotten the module, and
+# a backtrace frame in it is a bare address; tests/debug/pvtest_modmap.ko
+# (loaded first by /init with pvtest_kmemleak=1) records where every module
+# was loaded (/sys/kernel/debug/pvtest_modmap: "pvtest-modmap: NAME core BASE
+# SIZE init BASE SIZE" lines), and a frame
+# inside a pv_* module's range, or naming a loaded pv_* module, makes the
+# object the project's. The whole report goes to the console between
+# PVTEST-KMEMLEAK-BEGIN and -END (the host does not scan it for crash
+# signatures); other unreferenced objects (the kernel's own, the harness's)
+# are counted in a NOTE only.
+_pvtest_kmemleak_awk='
+function hx(s,   i, v) {
+	v = 0
+	for (i = 1; i <= length(s); i++) v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+	return v
+}
+function range(nm, base, size) {
+	if (size + 0 == 0 || length(base) != 16) return
+	rn[nr] = nm; rh[nr] = substr(base, 1, 8); rl[nr] = hx(substr(base, 9)); re[nr] = rl[nr] + size; nr++
+}
+function flush() {
+	if (obj == "") return
+	total++
+	if (ours) {
+		nours++
+		if (first == "") first = obj "; " comm "; backtrace: " (ofr > 1 ? fr[ofr - 1] " | " : "") fr[ofr] rest
+	}
+	obj = ""
+}
+BEGIN { nr = 0; total = 0; nours = 0 }
+FNR == NR {
+	for (i = 1; i <= NF; i++) if ($i == "pvtest-modmap:") break
+	if (i < NF && $(i + 1) ~ /^pv_/) { range($(i + 1), $(i + 3), $(i + 4)); range($(i + 1) "(init)", $(i + 6), $(i + 7)) }
+	next
+}
+/^unreferenced object / { flush(); obj = $0; sub(/:$/, "", obj); comm = ""; ours = 0; nfr = 0; ofr = 0; rest = ""; next }
+/^  comm / { comm = $0; sub(/^ +/, "", comm); sub(/ \(age [^)]*\)$/, "", comm); next }
+/^    \[</ {
+	f = $0; sub(/^ *\[<[0-9a-fx]+>\] /, "", f)
+	hit = (f ~ /\[pv_[a-z0-9_]+\]$/)
+	if (!hit && f ~ /^0x[0-9a-f]+$/ && length(f) == 18) {
+		h = substr(f, 3, 8); l = hx(substr(f, 11))
+		for (k = 0; k < nr; k++)
+			if (h == rh[k] && l >= rl[k] && l < re[k]) { f = f " (" rn[k] "+0x" sprintf("%x", l - rl[k]) ")"; hit = 1; break }
+	}
+	fr[++nfr] = f
+	if (hit && !ours) { ours = 1; ofr = nfr }
+	else if (ours && nfr <= ofr + 3) rest = rest " | " f
+	next
+}
+END { flush(); printf "%d %d %s\n", total, nours, first }'
+
+kmemleak_check() {
+	local n="${1:-kmemleak_clean}" f=/sys/kernel/debug/kmemleak total ours first res
+	if [ ! -e "$f" ]; then
+		fail "$n" "no $f: kmemleak is off or debugfs is not mounted"
+		return 1
+	fi
+	# kmemleak reports objects older than 5 s only. A scan takes ~10-30 s
+	# on this kernel: one, and if it blames the project a second, 1 s
+	# later (the file then lists what both found unreferenced: a pointer
+	# only in flight during the first scan does not make a leak).
+	sleep 5
+	cat /sys/kernel/debug/pvtest_modmap >/run/modmap.txt 2>/dev/null
+	for _pvtest_t in 1 2; do
+		if ! echo scan 2>/dev/null >"$f"; then
+			fail "$n" "echo scan >$f failed: $(dmesg | grep -i kmemleak | tail -n 2)"
+			return 1
+		fi
+		cat "$f" >/run/kmemleak.txt 2>&1
+		res=$(awk "$_pvtest_kmemleak_awk" /run/modmap.txt /run/kmemleak.txt)
+		total=${res%% *}
+		res=${res#* }
+		ours=${res%% *}
+		first=${res#* }
+		[ "${ours:-0}" -gt 0 ] || break
+		sleep 1
+	done
+	if [ "${total:-0}" -gt 0 ]; then
+		_pvtest_say "PVTEST-KMEMLEAK-BEGIN"
+		head -n 600 /run/kmemleak.txt >>"$PVTEST_CONSOLE"
+		_pvtest_say "PVTEST-KMEMLEAK-END"
+	fi
+	if [ "${ours:-0}" -gt 0 ]; then
+		fail "$n" "$ours of $total unreferenced objects allocated by the project's modules; first: $first"
+		return 1
+	fi
+	pass "$n"
+	[ "${total:-0}" -gt 0 ] &&
+		note "kmemleak: $total unreferenced object(s), none from the project's modules (report in the log)"
+	return 0
 }
 
 # --- mdev --------------------------------------------------------------------

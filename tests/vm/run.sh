@@ -1,5 +1,5 @@
 #!/bin/bash
-# tests/vm/run.sh [--kernel stock|kunit] [SCENARIO...]
+# tests/vm/run.sh [--kernel stock|kunit|debug] [--label NAME] [SCENARIO...]
 #
 # Runs each scenario (default: tests/vm/scenarios/*.sh, sorted) in its own
 # QEMU TCG VM and prints one line per check:
@@ -12,10 +12,24 @@
 #
 # A SCENARIO is a path or a name in tests/vm/scenarios (with or without .sh).
 # --kernel overrides the "#@ kernel:" line of every scenario.
+# --label NAME prefixes every result line's scenario ("PASS NAME/<scenario>/
+# <check>") and keeps logs in $PV_OUT/NAME/ instead of $PV_OUT/vm/;
+# --kernel debug implies --label debug (the debug phase of scripts/test).
+#
+# The debug kernel (scripts/debug-kernel.sh: KASAN, UBSAN, lockdep, debug
+# objects, KFENCE, kmemleak, fault injection) runs every scenario unchanged,
+# with these differences: timeouts times $PV_DEBUG_TIMEOUT_SCALE (default 4),
+# the guest's wait_for too (pvtest_slow=), RCU's stall timeout 120 s, the
+# bzImage booted (PV_VM_PVH=0: its PVH entry cannot run KASAN's code),
+# pvtest_kmemleak=1 (tests/vm/init loads tests/debug/pvtest_modmap.ko first
+# and runs kmemleak_check after the scenario: check "kmemleak_clean"), and
+# kmemleak's own "N new suspected memory leaks" line allowed (that check
+# judges the leaks).
 #
 # Scenario header lines ("#@ key: value"; repeatable keys accumulate):
-#   kernel: stock|kunit   stock: Debian's kernel (pv_stock_kver); kunit: the
-#                         kernel of scripts/kunit-kernel.sh        (default stock)
+#   kernel: stock|kunit|debug  stock: Debian's kernel (pv_stock_kver); kunit:
+#                         scripts/kunit-kernel.sh's; debug: scripts/debug-kernel.sh's
+#                                                                  (default stock)
 #   modules: m1 m2        in-tree modules for the initramfs (dependencies follow)
 #   tools: ethtool fio    host programs for the initramfs; a name with a
 #                         source tests/tools/NAME.c is the project's own tool,
@@ -40,10 +54,12 @@
 #                         through -netdev user); output in @WORK@/host.log
 #   In qemu, prepare, host and verify values, @WORK@ stands for a scratch directory
 #   of the scenario's own ($PV_OUT/vm/<scenario>.d, emptied before each run)
-#   and @TOP@ for the repository.
+#   and @TOP@ for the repository; in host values, @TIMEOUT@ for the VM's
+#   timeout in seconds (scaled on the debug kernel: a host server's lifetime).
 #
 # Environment: PV_OUT (logs under $PV_OUT/vm/), PV_BUILD_MODULES (a stand-in
-# for scripts/build-modules.sh), PV_VM_CONSOLE=1 (raw console to stderr).
+# for scripts/build-modules.sh), PV_VM_CONSOLE=1 (raw console to stderr),
+# PV_DEBUG_TIMEOUT_SCALE (see above).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../../scripts/lib.sh"
@@ -51,16 +67,25 @@ here=$(cd "$(dirname "$0")" && pwd)
 usage() { sed -n '2,/^set /s/^# \{0,1\}//p' "$0" >&2; exit 2; }
 
 force_kernel=
+label=
 scenarios=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) force_kernel=$2; shift 2 ;;
+	--label) label=$2; shift 2 ;;
 	-h|--help) usage ;;
 	-*) echo "run.sh: unknown option $1" >&2; usage ;;
 	*) scenarios+=("$1"); shift ;;
 	esac
 done
-case $force_kernel in ""|stock|kunit) ;; *) echo "run.sh: --kernel stock|kunit" >&2; exit 2 ;; esac
+case $force_kernel in ""|stock|kunit|debug) ;; *) echo "run.sh: --kernel stock|kunit|debug" >&2; exit 2 ;; esac
+[ "$force_kernel" = debug ] && [ -z "$label" ] && label=debug
+if [ -n "$label" ] && [[ ! $label =~ ^[A-Za-z0-9_.-]+$ ]]; then
+	echo "run.sh: bad --label '$label'" >&2; exit 2
+fi
+lp=${label:+$label/}	# prefix of every result line's scenario name
+debug_scale=${PV_DEBUG_TIMEOUT_SCALE:-4}
+[[ $debug_scale =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: bad PV_DEBUG_TIMEOUT_SCALE '$debug_scale'" >&2; exit 2; }
 
 sdir=$PV_TOP/tests/vm/scenarios
 if [ ${#scenarios[@]} -eq 0 ]; then
@@ -69,12 +94,12 @@ if [ ${#scenarios[@]} -eq 0 ]; then
 fi
 
 pv_need qemu-system-x86 busybox-static kmod cpio
-outdir=$PV_OUT/vm
+outdir=$PV_OUT/${label:-vm}
 mkdir -p "$outdir"
 
 # --- kernels, resolved once per run -----------------------------------------
 declare -A K_BZ K_KV K_MODDIR K_KDIR K_ERR EXTRA_DIR EXTRA_ERR
-kernel_setup() { # kernel_setup stock|kunit: fills K_*[$1] or K_ERR[$1]
+kernel_setup() { # kernel_setup stock|kunit|debug: fills K_*[$1] or K_ERR[$1]
 	local k=$1 kv dir root
 	[ -n "${K_BZ[$k]:-}${K_ERR[$k]:-}" ] && return 0
 	case $k in
@@ -108,7 +133,17 @@ kernel_setup() { # kernel_setup stock|kunit: fills K_*[$1] or K_ERR[$1]
 		fi
 		K_BZ[$k]=$dir/arch/x86/boot/bzImage K_KV[$k]=$kv K_MODDIR[$k]=$root K_KDIR[$k]=$dir
 		;;
-	*) K_ERR[$k]="unknown kernel '$k' (stock or kunit)" ;;
+	debug)
+		# Its modules (and tests/debug/pvtest_modmap.ko) installed into a
+		# root for mkinitramfs by the script itself, once per build.
+		root=$outdir/debug-modroot
+		dir=$("$PV_TOP/scripts/debug-kernel.sh" --modroot "$root" 2>"$outdir/debug-kernel.err" | tail -n 1)
+		[ -n "$dir" ] && [ -f "$dir/arch/x86/boot/bzImage" ] ||
+			{ K_ERR[$k]="scripts/debug-kernel.sh failed: $(tail -n 3 "$outdir/debug-kernel.err" | tr '\n' ' ')"; return 0; }
+		kv=$(cat "$dir/include/config/kernel.release")
+		K_BZ[$k]=$dir/arch/x86/boot/bzImage K_KV[$k]=$kv K_MODDIR[$k]=$root K_KDIR[$k]=$dir
+		;;
+	*) K_ERR[$k]="unknown kernel '$k' (stock, kunit or debug)" ;;
 	esac
 }
 
@@ -146,15 +181,15 @@ project_tool() {
 
 run_scenario() {
 	local file=$1 name key val kernel modules='' tools='' extra='' append='' mdev=no tmo=120
-	local qemu=() allow=() words=() kos=() e f t0 t1 line prepare='' verify=''
+	local qemu=() allow=() words=() kos=() e f t0 t1 line prepare='' verify='' pvh=${PV_VM_PVH:-1}
 	name=$(basename "$file" .sh)
 	local log=$outdir/$name.log cpio=$outdir/$name.cpio
 	local npass=0 nfail=0
 	local host='' hpid=''
 	setup_fail() {
-		echo "FAIL $name: setup: $*"
+		echo "FAIL $lp$name: setup: $*"
 		total_fail=$((total_fail + 1))
-		failed_logs+=("$name: $log")
+		failed_logs+=("$lp$name: $log")
 		echo "setup failed: $*" >"$log"
 	}
 
@@ -184,6 +219,19 @@ run_scenario() {
 	done <"$file"
 	[ -n "$force_kernel" ] && kernel=$force_kernel
 	[[ $tmo =~ ^[0-9]+$ ]] || { setup_fail "bad timeout '$tmo'"; return; }
+	if [ "$kernel" = debug ]; then
+		tmo=$((tmo * debug_scale))
+		modules+=" pvtest_modmap"
+		# pvtest_slow: the guest's wait_for waits that many times longer.
+		# The RCU stall timeout (21 s) is shorter than what one module
+		# load takes on this kernel under TCG on a loaded host.
+		append+=" pvtest_kmemleak=1 pvtest_slow=$debug_scale rcupdate.rcu_cpu_stall_timeout=120"
+		allow+=(--allow 'kmemleak: [0-9]+ new suspected memory leaks')
+		# Its PVH entry runs KASAN-instrumented C (xen_prepare_pvh) before
+		# KASAN's early shadow exists: the guest resets at once. Boot the
+		# bzImage (decompression in the guest: a few seconds more).
+		pvh=0
+	fi
 	case $mdev in yes|1|true) append+=" pvtest_mdev=1" ;; no|0|false|"") ;;
 	*) setup_fail "bad mdev '$mdev' (yes|no)"; return ;; esac
 
@@ -198,6 +246,7 @@ run_scenario() {
 	verify=${verify//@TOP@/$PV_TOP}
 	host=${host//@WORK@/$work}
 	host=${host//@TOP@/$PV_TOP}
+	host=${host//@TIMEOUT@/$tmo}
 
 	t0=$(date +%s%N)
 	kernel_setup "$kernel"
@@ -247,42 +296,42 @@ run_scenario() {
 	while IFS= read -r line; do
 		case $line in
 		"PVTEST PASS "*)
-			echo "PASS $name/${line#PVTEST PASS }"; npass=$((npass + 1)) ;;
+			echo "PASS $lp$name/${line#PVTEST PASS }"; npass=$((npass + 1)) ;;
 		"PVTEST FAIL $name: "*)
-			echo "FAIL $name: ${line#"PVTEST FAIL $name: "}"; nfail=$((nfail + 1)) ;;
+			echo "FAIL $lp$name: ${line#"PVTEST FAIL $name: "}"; nfail=$((nfail + 1)) ;;
 		"PVTEST FAIL "*)
-			echo "FAIL $name/${line#PVTEST FAIL }"; nfail=$((nfail + 1)) ;;
+			echo "FAIL $lp$name/${line#PVTEST FAIL }"; nfail=$((nfail + 1)) ;;
 		"PVTEST NOTE $name: vm wall time "*)
-			echo "NOTE $name: initramfs $(( (t1 - t0) / 1000000 ))ms, ${line#"PVTEST NOTE $name: "}" ;;
+			echo "NOTE $lp$name: initramfs $(( (t1 - t0) / 1000000 ))ms, ${line#"PVTEST NOTE $name: "}" ;;
 		"PVTEST NOTE "*)
-			echo "NOTE $name: ${line#PVTEST NOTE }" ;;
+			echo "NOTE $lp$name: ${line#PVTEST NOTE }" ;;
 		esac
-	done < <("$PV_TOP/scripts/vm-run.sh" --kernel "${K_BZ[$kernel]}" --initrd "$cpio" \
+	done < <(PV_VM_PVH=$pvh "$PV_TOP/scripts/vm-run.sh" --kernel "${K_BZ[$kernel]}" --initrd "$cpio" \
 		--append "pvtest_name=$name${append}" --timeout "$tmo" --log "$log" --name "$name" \
 		"${allow[@]}" -- "${qemu[@]}")
 	if [ -n "$hpid" ]; then
 		kill "$hpid" 2>/dev/null
 		wait "$hpid" 2>/dev/null
 	fi
-	[ $((npass + nfail)) -gt 0 ] || { echo "FAIL $name: no results from vm-run.sh"; nfail=1; }
+	[ $((npass + nfail)) -gt 0 ] || { echo "FAIL $lp$name: no results from vm-run.sh"; nfail=1; }
 	if [ -n "$verify" ]; then
 		local vlog=$work/verify.log vrc
 		bash -c "$verify" >"$vlog" 2>&1
 		vrc=$?
 		while IFS= read -r line; do
 			case $line in
-			"PASS "*) echo "PASS $name/${line#PASS }"; npass=$((npass + 1)) ;;
-			"FAIL "*) echo "FAIL $name/${line#FAIL }"; nfail=$((nfail + 1)) ;;
+			"PASS "*) echo "PASS $lp$name/${line#PASS }"; npass=$((npass + 1)) ;;
+			"FAIL "*) echo "FAIL $lp$name/${line#FAIL }"; nfail=$((nfail + 1)) ;;
 			esac
 		done <"$vlog"
 		if [ $vrc -ne 0 ] && ! grep -q '^FAIL ' "$vlog"; then
-			echo "FAIL $name: verify '$verify' exited $vrc: $(tail -n 2 "$vlog" | tr '\n' ' ')"
+			echo "FAIL $lp$name: verify '$verify' exited $vrc: $(tail -n 2 "$vlog" | tr '\n' ' ')"
 			nfail=$((nfail + 1))
 		fi
 	fi
 	total_pass=$((total_pass + npass))
 	total_fail=$((total_fail + nfail))
-	[ "$nfail" -gt 0 ] && failed_logs+=("$name: $log")
+	[ "$nfail" -gt 0 ] && failed_logs+=("$lp$name: $log")
 	return 0
 }
 
@@ -290,7 +339,7 @@ for s in "${scenarios[@]}"; do
 	f=$s
 	[ -f "$f" ] || f=$sdir/${s%.sh}.sh
 	if [ ! -f "$f" ]; then
-		echo "FAIL ${s%.sh}: setup: no such scenario"
+		echo "FAIL $lp${s%.sh}: setup: no such scenario"
 		total_fail=$((total_fail + 1))
 		continue
 	fi
