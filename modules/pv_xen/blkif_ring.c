@@ -139,7 +139,7 @@ static int xen_blkif_map_data(struct xen_blkif_ring *ring,
 
 	for_each_sg(req->sg, sg, req->nr_sg, i) {
 		struct page *page = xen_blkif_sg_page(sg, &off);
-		struct blkif_request_segment seg;
+		struct blkif_request_segment seg = { };
 
 		err = xen_blkif_segment(off, sg->length, &seg);
 		if (err)
