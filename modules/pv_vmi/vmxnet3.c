@@ -1347,7 +1347,6 @@ static const struct pv_net_ops vmx3_net_ops = {
 
 /* ---- PCI ----------------------------------------------------------------- */
 
-/* Select revision 1 and UPT version 1, the ones this driver speaks. */
 /*
  * The registers the driver touches lie in BAR 0 (up to the rx producers)
  * and BAR 1 (up to the event cause): both must be memory BARs that large.
@@ -1374,16 +1373,18 @@ static int vmx3_check_bars(struct pci_dev *pci)
 	return 0;
 }
 
+/*
+ * Select revision 1 and UPT version 1, the ones this driver speaks, then
+ * reset the device: a driver before us (the in-tree vmxnet3, handing the
+ * NIC over) may have left it active at a later revision. Commands are only
+ * defined once a revision is selected, so the reset comes after it, and
+ * before bus mastering is enabled, so a device left active cannot DMA
+ * until it is quiet.
+ */
 static int vmx3_negotiate(struct vmx3_adapter *a)
 {
 	u32 rev, upt;
 
-	/*
-	 * A driver before us (the in-tree vmxnet3, handing the NIC over) may
-	 * have left it active at a later revision: reset it, so that the
-	 * revision selected below takes effect on a quiet device.
-	 */
-	vmx3_cmd(a, VMX3_CMD_RESET_DEV);
 	rev = readl(a->bar1 + VMX3_REG_VRRS);
 	upt = readl(a->bar1 + VMX3_REG_UVRS);
 
@@ -1394,6 +1395,7 @@ static int vmx3_negotiate(struct vmx3_adapter *a)
 	}
 	writel(BIT(VMX3_REVISION - 1), a->bar1 + VMX3_REG_VRRS);
 	writel(BIT(VMX3_UPT_VERSION - 1), a->bar1 + VMX3_REG_UVRS);
+	vmx3_cmd(a, VMX3_CMD_RESET_DEV);
 	return 0;
 }
 
@@ -1447,7 +1449,6 @@ static int vmx3_probe(struct pci_dev *pci, const struct pci_device_id *id)
 	err = dma_set_mask_and_coherent(&pci->dev, DMA_BIT_MASK(64));
 	if (err)
 		goto out_release;
-	pci_set_master(pci);
 	a->bar0 = pci_iomap(pci, VMX3_BAR0, 0);
 	a->bar1 = pci_iomap(pci, VMX3_BAR1, 0);
 	if (!a->bar0 || !a->bar1) {
@@ -1458,6 +1459,7 @@ static int vmx3_probe(struct pci_dev *pci, const struct pci_device_id *id)
 	err = vmx3_negotiate(a);
 	if (err)
 		goto out_unmap;
+	pci_set_master(pci);
 	vmx3_read_mac(a);
 
 	a->shared = dma_alloc_coherent(&pci->dev, sizeof(*a->shared),
