@@ -11,6 +11,7 @@
 #include <linux/clocksource.h>
 #include <linux/module.h>
 #include <linux/slab.h>
+#include <asm/cpufeature.h>
 #include <pv/clock.h>
 
 /* Above tsc (300) so a pv clock is preferred, below kvm-clock/xen (400). */
@@ -91,10 +92,12 @@ static int pv_clock_probe(struct pv_device *pdev)
 		pcd->cs.vdso_clock_mode = VDSO_CLOCKMODE_TSC;
 		/*
 		 * The raw TSC is what the kernel's own tsc clocksource reads:
-		 * it must be checked by the watchdog like tsc, and never be the
-		 * watchdog that checks tsc against itself.
+		 * it is checked by the watchdog exactly when tsc is (not on a
+		 * TSC the kernel calls reliable, as on VMware), and so is never
+		 * the watchdog that checks tsc against itself.
 		 */
-		pcd->cs.flags |= CLOCK_SOURCE_MUST_VERIFY;
+		if (!boot_cpu_has(X86_FEATURE_TSC_RELIABLE))
+			pcd->cs.flags |= CLOCK_SOURCE_MUST_VERIFY;
 	}
 
 	/*
