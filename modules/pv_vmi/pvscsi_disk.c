@@ -6,6 +6,7 @@
  */
 #include <linux/blkdev.h>
 #include <linux/dma-mapping.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include "pv_vmi.h"
 #include "pvscsi.h"
@@ -18,6 +19,7 @@ static int pvscsi_blk_get_config(struct pv_device *pdev,
 	struct pvscsi_disk *disk = pdev->backend_priv;
 	struct pvscsi_disk_info snapshot, *info = &snapshot;
 	unsigned long flags;
+	u64 gran;
 
 	spin_lock_irqsave(&disk->adapter->lock, flags);
 	snapshot = disk->info;
@@ -35,8 +37,14 @@ static int pvscsi_blk_get_config(struct pv_device *pdev,
 		cfg->max_discard_sectors = min_t(u64, U32_MAX >> 9 << 9,
 						 (u64)info->max_unmap_blocks *
 						 info->block_size >> 9);
-		cfg->discard_granularity = max(info->unmap_granularity, 1U) *
-					   info->block_size;
+		/*
+		 * The unit's granularity, within what one request may discard
+		 * and never below a physical block, as sd takes it.
+		 */
+		gran = (u64)max(info->unmap_granularity, 1U) * info->block_size;
+		gran = min_t(u64, gran, (u64)cfg->max_discard_sectors << 9);
+		gran = max_t(u64, gran, (u64)info->block_size << info->phys_exp);
+		cfg->discard_granularity = min_t(u64, gran, SZ_1G);
 	}
 	return 0;
 }
