@@ -37,6 +37,8 @@
 #define PVSCSI_MAX_RETRIES		3
 #define PVSCSI_INTERNAL_TIMEOUT		(10 * HZ)
 #define PVSCSI_INTERNAL_BUF		4096
+/* Largest reply a discovery command reads (INQUIRY, 96 bytes). */
+#define PVSCSI_REPLY_MAX		96
 #define PVSCSI_MAX_LUNS			8
 
 struct pvscsi_adapter;
@@ -211,7 +213,7 @@ void pvscsi_fail_inflight(struct pvscsi_adapter *a);
 void pvscsi_broken_work(struct work_struct *work);
 irqreturn_t pvscsi_irq(int irq, void *data);
 int pvscsi_exec(struct pvscsi_adapter *a, u8 target, u8 lun, const u8 *cdb,
-		u8 cdb_len, u32 len, u32 *xfer);
+		u8 cdb_len, void *buf, u32 len, u32 *xfer);
 
 /* pvscsi_disk.c */
 void pvscsi_scan_target(struct pvscsi_adapter *a, u8 target);

@@ -161,23 +161,23 @@ static const struct pv_blk_ops pvscsi_blk_ops = {
 static int pvscsi_probe_lun(struct pvscsi_adapter *a, u8 target, u8 lun,
 			    struct pvscsi_disk_info *info)
 {
-	u8 cdb[16], cdb_len;
+	u8 cdb[16], cdb_len, buf[PVSCSI_REPLY_MAX];
 	u32 xfer;
 	int err;
 
 	cdb_len = pvscsi_cdb_inquiry(cdb, 96);
-	err = pvscsi_exec(a, target, lun, cdb, cdb_len, 96, &xfer);
+	err = pvscsi_exec(a, target, lun, cdb, cdb_len, buf, 96, &xfer);
 	if (err)
 		return err;
-	err = pvscsi_parse_inquiry(a->internal_buf, xfer);
+	err = pvscsi_parse_inquiry(buf, xfer);
 	if (err)
 		return err;
 
 	memset(info, 0, sizeof(*info));
 	cdb_len = pvscsi_cdb_read_capacity16(cdb, 32);
-	err = pvscsi_exec(a, target, lun, cdb, cdb_len, 32, &xfer);
+	err = pvscsi_exec(a, target, lun, cdb, cdb_len, buf, 32, &xfer);
 	if (!err)
-		err = pvscsi_parse_read_capacity16(a->internal_buf, xfer, info);
+		err = pvscsi_parse_read_capacity16(buf, xfer, info);
 	if (err) {
 		dev_warn(&a->pci->dev, "target %u lun %u: no usable capacity (%d)\n",
 			 target, lun, err);
@@ -191,15 +191,15 @@ static int pvscsi_probe_lun(struct pvscsi_adapter *a, u8 target, u8 lun,
 	 */
 	if (info->lbpme) {
 		cdb_len = pvscsi_cdb_inquiry_vpd(cdb, PVSCSI_VPD_LBP, PVSCSI_VPD_LBP_LEN);
-		if (pvscsi_exec(a, target, lun, cdb, cdb_len, PVSCSI_VPD_LBP_LEN, &xfer) ||
-		    pvscsi_parse_vpd_lbp(a->internal_buf, xfer, info))
+		if (pvscsi_exec(a, target, lun, cdb, cdb_len, buf, PVSCSI_VPD_LBP_LEN, &xfer) ||
+		    pvscsi_parse_vpd_lbp(buf, xfer, info))
 			info->unmap = false;
 		if (info->unmap) {
 			cdb_len = pvscsi_cdb_inquiry_vpd(cdb, PVSCSI_VPD_BLOCK_LIMITS,
 							 PVSCSI_VPD_BLOCK_LIMITS_LEN);
-			if (pvscsi_exec(a, target, lun, cdb, cdb_len,
+			if (pvscsi_exec(a, target, lun, cdb, cdb_len, buf,
 					PVSCSI_VPD_BLOCK_LIMITS_LEN, &xfer) ||
-			    pvscsi_parse_vpd_block_limits(a->internal_buf, xfer, info))
+			    pvscsi_parse_vpd_block_limits(buf, xfer, info))
 				info->unmap = false;
 		}
 		if (!info->unmap)
@@ -209,8 +209,8 @@ static int pvscsi_probe_lun(struct pvscsi_adapter *a, u8 target, u8 lun,
 
 	/* Without a caching page: no write cache, so no flushes needed. */
 	cdb_len = pvscsi_cdb_mode_sense_caching(cdb, 64);
-	if (!pvscsi_exec(a, target, lun, cdb, cdb_len, 64, &xfer))
-		pvscsi_parse_mode_caching(a->internal_buf, xfer, info);
+	if (!pvscsi_exec(a, target, lun, cdb, cdb_len, buf, 64, &xfer))
+		pvscsi_parse_mode_caching(buf, xfer, info);
 	info->rotational = false;
 	return 0;
 }
@@ -223,7 +223,7 @@ static void pvscsi_resize_work(struct work_struct *work)
 	struct pvscsi_adapter *a = disk->adapter;
 	struct pvscsi_disk_info info;
 	unsigned long flags;
-	u8 cdb[16], cdb_len;
+	u8 cdb[16], cdb_len, buf[PVSCSI_REPLY_MAX];
 	char why[64];
 	u32 xfer, old_bs;
 	int err;
@@ -233,9 +233,9 @@ static void pvscsi_resize_work(struct work_struct *work)
 	spin_unlock_irqrestore(&a->lock, flags);
 	old_bs = info.block_size;
 	cdb_len = pvscsi_cdb_read_capacity16(cdb, 32);
-	err = pvscsi_exec(a, disk->target, disk->lun, cdb, cdb_len, 32, &xfer);
+	err = pvscsi_exec(a, disk->target, disk->lun, cdb, cdb_len, buf, 32, &xfer);
 	if (!err)
-		err = pvscsi_parse_read_capacity16(a->internal_buf, xfer, &info);
+		err = pvscsi_parse_read_capacity16(buf, xfer, &info);
 	if (err) {
 		dev_warn(&a->pci->dev, "target %u lun %u: capacity changed, but cannot read it: %d\n",
 			 disk->target, disk->lun, err);
@@ -336,16 +336,20 @@ void pvscsi_remove_disk(struct pvscsi_disk *disk)
 	kfree(disk);
 }
 
+/* Every reply read into a PVSCSI_REPLY_MAX buffer fits it. */
+static_assert(8 + 8 * PVSCSI_MAX_LUNS <= PVSCSI_REPLY_MAX);
+static_assert(PVSCSI_VPD_BLOCK_LIMITS_LEN <= PVSCSI_REPLY_MAX);
+
 void pvscsi_scan_target(struct pvscsi_adapter *a, u8 target)
 {
-	u8 cdb[16], cdb_len, luns[PVSCSI_MAX_LUNS];
+	u8 cdb[16], cdb_len, luns[PVSCSI_MAX_LUNS], buf[PVSCSI_REPLY_MAX];
 	u32 xfer;
 	int i, n;
 
 	cdb_len = pvscsi_cdb_report_luns(cdb, 8 + 8 * PVSCSI_MAX_LUNS);
-	if (pvscsi_exec(a, target, 0, cdb, cdb_len, 8 + 8 * PVSCSI_MAX_LUNS, &xfer))
+	if (pvscsi_exec(a, target, 0, cdb, cdb_len, buf, 8 + 8 * PVSCSI_MAX_LUNS, &xfer))
 		return;		/* no such target */
-	n = pvscsi_parse_report_luns(a->internal_buf, xfer, luns, PVSCSI_MAX_LUNS);
+	n = pvscsi_parse_report_luns(buf, xfer, luns, PVSCSI_MAX_LUNS);
 	if (n < 0) {
 		dev_warn(&a->pci->dev, "target %u: malformed REPORT LUNS reply\n",
 			 target);

@@ -339,7 +339,10 @@ irqreturn_t pvscsi_irq(int irq, void *data)
  * @lun: LUN
  * @cdb: the command
  * @cdb_len: its length
- * @len: bytes to read into a->internal_buf
+ * @buf: where the data read goes, @len bytes; copied out of the shared
+ *	a->internal_buf while a->internal_lock is held, so another internal
+ *	command cannot overwrite it before the caller parses it
+ * @len: bytes to read (at most PVSCSI_INTERNAL_BUF)
  * @xfer: out: bytes transferred
  *
  * Retries UNIT ATTENTION and the like. Process context; takes
@@ -349,7 +352,7 @@ irqreturn_t pvscsi_irq(int irq, void *data)
  * error, -ETIMEDOUT, or -EBUSY when the ring stays full.
  */
 int pvscsi_exec(struct pvscsi_adapter *a, u8 target, u8 lun,
-		       const u8 *cdb, u8 cdb_len, u32 len, u32 *xfer)
+		       const u8 *cdb, u8 cdb_len, void *buf, u32 len, u32 *xfer)
 {
 	struct pvscsi_result res;
 	enum pvscsi_verdict verdict;
@@ -358,6 +361,8 @@ int pvscsi_exec(struct pvscsi_adapter *a, u8 target, u8 lun,
 	int slot, tries, err = -EIO;
 	bool timed_out;
 
+	if (WARN_ON_ONCE(len > PVSCSI_INTERNAL_BUF))
+		return -EINVAL;
 	init_completion(&res.done);
 	mutex_lock(&a->internal_lock);
 	for (tries = 0; tries <= PVSCSI_MAX_RETRIES; tries++) {
@@ -411,6 +416,7 @@ int pvscsi_exec(struct pvscsi_adapter *a, u8 target, u8 lun,
 		 * zeroed, so reading all of it is safe.
 		 */
 		*xfer = res.data_len ? min_t(u32, res.data_len, len) : len;
+		memcpy(buf, a->internal_buf, len);
 		break;
 	}
 	mutex_unlock(&a->internal_lock);
