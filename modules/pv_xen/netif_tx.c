@@ -275,6 +275,7 @@ static netdev_tx_t xen_vif_xmit_one(struct xen_vif_queue *q,
 {
 	struct xen_vif *vif = q->vif;
 	unsigned int slots, need;
+	bool copied = false;
 
 	if (skb->len < ETH_HLEN || skb->len > XEN_NETIF_MAX_TX_SIZE)
 		goto drop;
@@ -299,6 +300,7 @@ static netdev_tx_t xen_vif_xmit_one(struct xen_vif_queue *q,
 			goto drop;
 		dev_consume_skb_any(skb);
 		skb = nskb;
+		copied = true;
 		slots = xen_vif_tx_count(skb);
 		if (xen_vif_tx_first_short(skb))
 			goto drop;
@@ -313,6 +315,13 @@ static netdev_tx_t xen_vif_xmit_one(struct xen_vif_queue *q,
 		xen_vif_tx_stop(q);
 		xen_vif_tx_push(q);
 		spin_unlock(&q->tx_lock);
+		/*
+		 * The caller's skb is gone, replaced by its copy above: told
+		 * BUSY, the stack would requeue the freed skb (and the software
+		 * GSO path free it twice). Drop the copy instead.
+		 */
+		if (copied)
+			goto drop;
 		return NETDEV_TX_BUSY;
 	}
 	xen_vif_tx_fill(q, skb);
