@@ -126,4 +126,33 @@ static inline int fz_poisoned(const void *p, size_t len)
 }
 #define POISON_OUT(p)	memset(p, POISON, sizeof(*(p)))
 
+/*
+ * The decimal language of kstrtoull(s, 10) as the parsers use it:
+ * [+]digits[\n]. 1: a decimal number (*v set); 0: not one. *ovf: its
+ * digits (the leading run of them, if junk follows) overflow 64 bits.
+ * Written apart from shim/lib.c on purpose: the model checks it.
+ */
+static inline int model_dec(const char *s, unsigned long long *v, int *ovf)
+{
+	unsigned long long x = 0;
+	const char *p = s;
+
+	*ovf = 0;
+	if (*p == '+')
+		p++;
+	if (*p < '0' || *p > '9')
+		return 0;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (x > (~0ULL - (*p - '0')) / 10)
+			*ovf = 1;
+		x = x * 10 + (*p - '0');
+	}
+	if (*p == '\n')
+		p++;
+	if (*p)
+		return 0;
+	*v = x;
+	return 1;
+}
+
 #endif

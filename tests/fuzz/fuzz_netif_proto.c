@@ -18,24 +18,13 @@
 #include <linux/if_ether.h>
 #include "netif_proto.h"
 
-/* The xen_parse_uint() language: [+]digits[\n], in range. */
+/* The xen_parse_uint() language: model_dec(), without overflow, in range. */
 static int model_uint(const char *s, unsigned long long lo, unsigned long long hi, unsigned long long *v)
 {
-	unsigned long long x = 0;
-	const char *p = s;
+	unsigned long long x;
+	int ovf;
 
-	if (*p == '+')
-		p++;
-	if (*p < '0' || *p > '9')
-		return 0;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (x > (~0ULL - (*p - '0')) / 10)
-			return 0;
-		x = x * 10 + (*p - '0');
-	}
-	if (*p == '\n')
-		p++;
-	if (*p || x < lo || x > hi)
+	if (!model_dec(s, &x, &ovf) || ovf || x < lo || x > hi)
 		return 0;
 	*v = x;
 	return 1;

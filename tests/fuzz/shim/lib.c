@@ -8,8 +8,8 @@
  *	parsers use; 0, 8 and 16 with their prefixes are accepted too), then
  *	at most one '\n', then the end. No digits or anything else: -EINVAL;
  *	a value above ULLONG_MAX: -ERANGE, also when junk follows the digits.
- * uuid_parse(): exactly "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" (hex, any
- *	case) at the start of the string, bytes in the order written; else
+ * uuid_parse(): exactly 8-4-4-4-12 hex digits (any case) joined by '-'
+ *	at the start of the string, bytes in the order written; else
  *	-EINVAL.
  */
 #include <linux/errno.h>
