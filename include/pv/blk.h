@@ -58,6 +58,9 @@ enum pv_blk_op {
  * @nr_sg: entries in @sg
  * @priv: pv_blk_config::req_priv_size bytes for the backend, valid from
  *	queue_rq() until the request is completed.
+ *
+ * The front-end zeroes the reserved space of every request, so a member a
+ * later minor puts there reads as 0 from an older front-end.
  */
 struct pv_blk_req {
 	u8 op;
@@ -69,6 +72,8 @@ struct pv_blk_req {
 	struct scatterlist *sg;
 	unsigned int nr_sg;
 	void *priv;
+	PV_ABI_RESERVE(1)
+	PV_ABI_RESERVE(2)
 };
 
 /**
@@ -90,7 +95,8 @@ struct pv_blk_req {
  *
  * Filled by pv_blk_ops::get_config(); the front-end zeroes it first, so a
  * backend leaves what it does not know at 0 and the front-end applies the
- * block layer's defaults.
+ * block layer's defaults. A later minor adds members only in the reserved
+ * space, with 0 meaning what the older release did.
  */
 struct pv_blk_config {
 	u64 capacity;
@@ -107,6 +113,10 @@ struct pv_blk_config {
 	u16 nr_queues;
 	u16 queue_depth;
 	u32 req_priv_size;
+	PV_ABI_RESERVE(1)
+	PV_ABI_RESERVE(2)
+	PV_ABI_RESERVE(3)
+	PV_ABI_RESERVE(4)
 };
 
 /**
@@ -115,6 +125,9 @@ struct pv_blk_config {
  *	BLK_STS_MEDIUM, BLK_STS_NOSPC, BLK_STS_TARGET, ...). Any context,
  *	including hard interrupt; exactly once per request accepted by
  *	queue_rq().
+ *
+ * A later minor appends callbacks; a backend calls those only when
+ * pv_blk_has_cb() says the front-end has them.
  */
 struct pv_blk_callbacks {
 	void (*complete)(struct pv_device *pdev, struct pv_blk_req *req,
@@ -153,7 +166,8 @@ enum pv_blk_timeout_action {
  *	timer is reset). Process context (blk-mq timeout work).
  *
  * Front-ends call these only through the pv_blk_*() wrappers below, and
- * only while bound to the device.
+ * only while bound to the device. A later minor appends ops; the wrappers
+ * treat an op beyond the backend's table (pv_device::ops_size) as absent.
  */
 struct pv_blk_ops {
 	int (*get_config)(struct pv_device *pdev, struct pv_blk_config *cfg);
@@ -165,6 +179,12 @@ struct pv_blk_ops {
 	enum pv_blk_timeout_action (*timeout)(struct pv_device *pdev,
 					      struct pv_blk_req *req);
 };
+
+#define pv_blk_has_op(pdev, op)						\
+	pv_table_has((pdev)->ops.blk, (pdev)->ops_size, struct pv_blk_ops, op)
+#define pv_blk_has_cb(pdev, callback)					\
+	pv_table_has((pdev)->cb.blk, (pdev)->cb_size,			\
+		     struct pv_blk_callbacks, callback)
 
 static inline int pv_blk_get_config(struct pv_device *pdev,
 				    struct pv_blk_config *cfg)
@@ -179,6 +199,7 @@ static inline int pv_blk_start(struct pv_device *pdev,
 {
 	might_sleep();
 	pdev->cb.blk = cb;
+	pdev->cb_size = sizeof(*cb);
 	return pdev->ops.blk->start(pdev);
 }
 
@@ -196,14 +217,14 @@ static inline int pv_blk_queue_rq(struct pv_device *pdev,
 
 static inline void pv_blk_commit(struct pv_device *pdev, u16 queue)
 {
-	if (pdev->ops.blk->commit)
+	if (pv_blk_has_op(pdev, commit))
 		pdev->ops.blk->commit(pdev, queue);
 }
 
 static inline enum pv_blk_timeout_action
 pv_blk_timeout(struct pv_device *pdev, struct pv_blk_req *req)
 {
-	if (!pdev->ops.blk->timeout)
+	if (!pv_blk_has_op(pdev, timeout))
 		return PV_BLK_TIMEOUT_RESET_TIMER;
 	return pdev->ops.blk->timeout(pdev, req);
 }

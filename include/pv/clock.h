@@ -22,11 +22,15 @@
  * @freq_hz: counter frequency in Hz
  * @mask_bits: width of the counter (64 for the TSC)
  * @rating: suggested clocksource rating; 0 lets the front-end choose
+ *
+ * A later minor adds members only in the reserved space.
  */
 struct pv_clock_config {
 	u64 freq_hz;
 	u32 mask_bits;
 	u32 rating;
+	PV_ABI_RESERVE(1)
+	PV_ABI_RESERVE(2)
 };
 
 /**
@@ -36,12 +40,17 @@ struct pv_clock_config {
  * @read: the counter now. Required. Any context, including NMI and with
  *	interrupts off; no locks, no tracing (mark it notrace).
  *
- * Front-ends call these only through the wrappers below.
+ * Front-ends call these only through the wrappers below. A later minor
+ * appends ops, absent beyond the backend's table (pv_device::ops_size).
  */
 struct pv_clock_ops {
 	int (*get_config)(struct pv_device *pdev, struct pv_clock_config *cfg);
 	u64 (*read)(struct pv_device *pdev);
 };
+
+#define pv_clock_has_op(pdev, op)					\
+	pv_table_has((pdev)->ops.clock, (pdev)->ops_size,		\
+		     struct pv_clock_ops, op)
 
 static inline int pv_clock_get_config(struct pv_device *pdev,
 				      struct pv_clock_config *cfg)

@@ -51,7 +51,9 @@
  * @tso_max_size: largest GSO packet the device takes, bytes (Xen netif
  *	carries lengths in 16 bits); 0 means no limit beyond the stack's
  *
- * Filled by pv_net_ops::get_config(); the front-end zeroes it first.
+ * Filled by pv_net_ops::get_config(); the front-end zeroes it first. A
+ * later minor adds members only in the reserved space, with 0 meaning what
+ * the older release did.
  */
 struct pv_net_config {
 	u8 mac[ETH_ALEN];
@@ -66,6 +68,10 @@ struct pv_net_config {
 	u32 speed;
 	bool link_up;
 	u32 tso_max_size;
+	PV_ABI_RESERVE(1)
+	PV_ABI_RESERVE(2)
+	PV_ABI_RESERVE(3)
+	PV_ABI_RESERVE(4)
 };
 
 /**
@@ -78,6 +84,9 @@ struct pv_net_config {
  * @tx_stop: the tx ring of @queue is full; stop feeding it. From xmit().
  * @tx_wake: the tx ring of @queue has room again. From poll().
  * @link_changed: the carrier changed; any context.
+ *
+ * A later minor appends callbacks; a backend calls those only when
+ * pv_net_has_cb() says the front-end has them.
  */
 struct pv_net_callbacks {
 	void (*schedule)(struct pv_device *pdev, u16 queue);
@@ -121,6 +130,9 @@ struct pv_net_callbacks {
  *	Optional. Process context.
  * @get_stats_strings: their names, ETH_GSTRING_LEN bytes each. Optional.
  * @get_stats: their values. Optional. Process context.
+ *
+ * A later minor appends ops; the wrappers treat an op beyond the backend's
+ * table (pv_device::ops_size) as absent.
  */
 struct pv_net_ops {
 	int (*get_config)(struct pv_device *pdev, struct pv_net_config *cfg);
@@ -138,6 +150,12 @@ struct pv_net_ops {
 	void (*get_stats)(struct pv_device *pdev, u64 *data);
 };
 
+#define pv_net_has_op(pdev, op)						\
+	pv_table_has((pdev)->ops.net, (pdev)->ops_size, struct pv_net_ops, op)
+#define pv_net_has_cb(pdev, callback)					\
+	pv_table_has((pdev)->cb.net, (pdev)->cb_size,			\
+		     struct pv_net_callbacks, callback)
+
 static inline int pv_net_get_config(struct pv_device *pdev,
 				    struct pv_net_config *cfg)
 {
@@ -152,6 +170,7 @@ static inline int pv_net_open(struct pv_device *pdev,
 {
 	might_sleep();
 	pdev->cb.net = cb;
+	pdev->cb_size = sizeof(*cb);
 	return pdev->ops.net->open(pdev, nr_queues, mtu);
 }
 
@@ -180,7 +199,7 @@ static inline void pv_net_irq_enable(struct pv_device *pdev, u16 queue)
 static inline int pv_net_set_mtu(struct pv_device *pdev, u32 mtu)
 {
 	might_sleep();
-	if (!pdev->ops.net->set_mtu)
+	if (!pv_net_has_op(pdev, set_mtu))
 		return -EOPNOTSUPP;
 	return pdev->ops.net->set_mtu(pdev, mtu);
 }
@@ -189,7 +208,7 @@ static inline int pv_net_set_features(struct pv_device *pdev,
 				      netdev_features_t features)
 {
 	might_sleep();
-	if (!pdev->ops.net->set_features)
+	if (!pv_net_has_op(pdev, set_features))
 		return 0;
 	return pdev->ops.net->set_features(pdev, features);
 }
@@ -197,27 +216,27 @@ static inline int pv_net_set_features(struct pv_device *pdev,
 static inline int pv_net_set_ring_size(struct pv_device *pdev, u16 rx, u16 tx)
 {
 	might_sleep();
-	if (!pdev->ops.net->set_ring_size)
+	if (!pv_net_has_op(pdev, set_ring_size))
 		return -EOPNOTSUPP;
 	return pdev->ops.net->set_ring_size(pdev, rx, tx);
 }
 
 static inline int pv_net_get_stats_count(struct pv_device *pdev)
 {
-	if (!pdev->ops.net->get_stats_count)
+	if (!pv_net_has_op(pdev, get_stats_count))
 		return 0;
 	return pdev->ops.net->get_stats_count(pdev);
 }
 
 static inline void pv_net_get_stats_strings(struct pv_device *pdev, u8 *data)
 {
-	if (pdev->ops.net->get_stats_strings)
+	if (pv_net_has_op(pdev, get_stats_strings))
 		pdev->ops.net->get_stats_strings(pdev, data);
 }
 
 static inline void pv_net_get_stats(struct pv_device *pdev, u64 *data)
 {
-	if (pdev->ops.net->get_stats)
+	if (pv_net_has_op(pdev, get_stats))
 		pdev->ops.net->get_stats(pdev, data);
 }
 

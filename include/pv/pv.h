@@ -25,18 +25,49 @@
 #include <linux/uuid.h>
 
 /*
- * PV_ABI_VERSION: bumped whenever a structure or op in include/pv/ changes
- * incompatibly. Backends and front-ends record the version they were built
- * against at registration; pv_core refuses a mismatch.
+ * The pv ABI is MAJOR.MINOR (docs/pv-abi.md). A minor release only adds:
+ * ops at the end of a table, callbacks at the end of theirs, feature bits,
+ * classes, fields at the end of struct pv_device or in reserved space.
+ * Anything else is a new major. A module built for M.n runs on every
+ * pv_core M.m with m >= n; ops and callbacks beyond the table it was built
+ * with read as absent.
  */
-#define PV_ABI_VERSION		2
+#define PV_ABI_MAJOR		3
+#define PV_ABI_MINOR		0
+#define PV_ABI(major, minor)	(((major) << 16) | (minor))
+#define PV_ABI_VERSION		PV_ABI(PV_ABI_MAJOR, PV_ABI_MINOR)
+#define PV_ABI_VERSION_MAJOR(v)	((v) >> 16)
+#define PV_ABI_VERSION_MINOR(v)	((v) & 0xffff)
+
+/*
+ * PV_ABI_RESERVE(n): space a later minor release may use in a structure
+ * that one party allocates and another reads. PV_ABI_USE(n, decl) puts a
+ * new member there; its reader must treat zero as "not provided".
+ * PV_ABI_EXTEND(decl) appends a member where the policy allows it (ops
+ * and callback tables, struct pv_device).
+ *
+ * genksyms sees neither the new member nor the union around it, so the
+ * MODVERSIONS CRCs of pv_core's exports stay those of the release that
+ * introduced the major: a module built for M.0 still loads on Debian's
+ * kernels (CONFIG_MODVERSIONS=y) next to a pv_core M.n. abi-check
+ * (abi/README.md) keeps the layout itself honest.
+ */
+#define PV_ABI_RESERVE(n)	u64 pv_reserved##n;
+#ifdef __GENKSYMS__
+#define PV_ABI_USE(n, decl)	u64 pv_reserved##n;
+#define PV_ABI_EXTEND(decl)
+#else
+#define PV_ABI_USE(n, decl)	union { decl; u64 pv_reserved##n; };
+#define PV_ABI_EXTEND(decl)	decl;
+#endif
 
 /**
  * enum pv_class - what a pv device is
  * @PV_CLASS_BLK: a block device, ops in struct pv_blk_ops
  * @PV_CLASS_NET: a network interface, ops in struct pv_net_ops
  * @PV_CLASS_CLOCK: a clock counter, ops in struct pv_clock_ops
- * @PV_CLASS_MAX: number of classes + 1; not a class
+ * @PV_CLASS_MAX: number of classes + 1; not a class, and not part of the
+ *	ABI: it grows when a minor release adds a class.
  *
  * Zero is not a class: it terminates id tables.
  */
@@ -91,18 +122,24 @@ struct pv_hypervisor_ops {
  * @ops: information queries; may be NULL when the backend answers none.
  * @abi_version: PV_ABI_VERSION the backend was built with; filled in by
  *	pv_hypervisor_register().
+ * @ops_size: sizeof(struct pv_hypervisor_ops) as the backend was built;
+ *	filled in by pv_hypervisor_register(). Ops beyond it are absent.
  * @priv: for the backend.
  *
  * Only one hypervisor is registered at a time. The backend must keep the
- * structure alive until pv_hypervisor_unregister() returns.
+ * structure alive until pv_hypervisor_unregister() returns. The backend
+ * allocates it and pv_core reads it, so it grows only into reserved space.
  */
 struct pv_hypervisor {
 	const char *name;
 	struct module *owner;
 	int (*detect)(struct pv_hypervisor *hv);
 	const struct pv_hypervisor_ops *ops;
-	unsigned int abi_version;
+	u32 abi_version;
+	u32 ops_size;
 	void *priv;
+	PV_ABI_RESERVE(1)
+	PV_ABI_RESERVE(2)
 };
 
 /**
@@ -134,10 +171,14 @@ struct pv_clock_ops;
  * @features: class-specific PV_*_F_* bits: what the device can do. Set by
  *	the backend before pv_device_add(); later changes only through
  *	pv_device_set_features().
- * @ops: class ops table, set by the backend before pv_device_add(); use the
- *	class wrappers, never call through it directly.
+ * @ops: class ops table, set by the backend with pv_device_set_ops() before
+ *	pv_device_add(); use the class wrappers, never call through it.
+ * @ops_size: sizeof() of that table as the backend was built: ops beyond it
+ *	are absent (the backend was built for an older minor).
  * @cb: callbacks a front-end handed to the backend when it started the
  *	device (see the class headers); set by the wrappers.
+ * @cb_size: sizeof() of that callback table as the front-end was built;
+ *	callbacks beyond it are absent. Set by the wrappers.
  * @backend_priv: for the backend.
  * @frontend_priv: for the bound front-end.
  * @state_flags: PV_DEVICE_* bits, atomic.
@@ -148,7 +189,8 @@ struct pv_clock_ops;
  *	driver once probe() returned 0. pv_core's, never the backend's.
  *
  * Allocated by pv_device_alloc() and freed by the driver core when the last
- * reference goes; backends never kfree() it.
+ * reference goes; backends never kfree() it. Only pv_core allocates it, so a
+ * minor release may append members (PV_ABI_EXTEND).
  */
 struct pv_device {
 	struct device dev;
@@ -157,14 +199,18 @@ struct pv_device {
 	int index;
 	u64 features;
 	union {
+		const void *any;
 		const struct pv_blk_ops *blk;
 		const struct pv_net_ops *net;
 		const struct pv_clock_ops *clock;
 	} ops;
+	u32 ops_class;
+	u32 ops_size;
 	union {
 		const struct pv_blk_callbacks *blk;
 		const struct pv_net_callbacks *net;
 	} cb;
+	u32 cb_size;
 	void *backend_priv;
 	void *frontend_priv;
 	unsigned long state_flags;
@@ -189,6 +235,11 @@ struct pv_device {
  *	started; schedule work for anything that sleeps. A change reported
  *	while probe() runs is delivered once, right after it returned 0.
  * @driver: the driver-model driver; set .name, leave the rest to pv_core.
+ * @abi_version: PV_ABI_VERSION the front-end was built with; filled in by
+ *	pv_driver_register().
+ *
+ * The front-end allocates it and pv_core reads it, so it grows only into
+ * reserved space.
  */
 struct pv_driver {
 	const struct pv_device_id *id_table;
@@ -196,33 +247,56 @@ struct pv_driver {
 	void (*remove)(struct pv_device *pdev);
 	void (*config_changed)(struct pv_device *pdev);
 	struct device_driver driver;
+	u32 abi_version;
+	PV_ABI_RESERVE(1)
+	PV_ABI_RESERVE(2)
 };
 
 #define to_pv_driver(d)	container_of(d, struct pv_driver, driver)
 
 /* Registry: backends. */
 int __pv_hypervisor_register(struct pv_hypervisor *hv, struct module *owner,
-			     unsigned int abi_version);
+			     u32 abi_version, u32 ops_size);
 void pv_hypervisor_unregister(struct pv_hypervisor *hv);
 
 /**
  * pv_hypervisor_register() - make a backend's hypervisor the active one
  * @hv: the backend's hypervisor; @hv->name and @hv->detect must be set.
  *
- * Checks the ABI version, refuses a second registration of the same name
+ * Checks the ABI version (-ENOEXEC for another major or a newer minor than
+ * pv_core's, with one line naming both), refuses a second registration of
+ * the same name
  * (-EEXIST), then calls @hv->detect: an absent hypervisor is -ENODEV (with
  * the backend's own log line) whichever backend is active; a present one is
  * refused with -EBUSY while another hypervisor is registered. Process
  * context. Returns 0 or a negative errno, which module init should return.
  */
-#define pv_hypervisor_register(hv) \
-	__pv_hypervisor_register(hv, THIS_MODULE, PV_ABI_VERSION)
+#define pv_hypervisor_register(hv)					\
+	__pv_hypervisor_register(hv, THIS_MODULE, PV_ABI_VERSION,	\
+				 sizeof(struct pv_hypervisor_ops))
+
+/*
+ * pv_table_has() - does a table built as @size bytes have @member set?
+ * @table: pointer to the ops or callbacks table (may be NULL)
+ * @size: sizeof() of the table where it was built
+ * @type: the table's type as this module sees it
+ * @member: the op or callback
+ *
+ * What every wrapper of an optional op or callback asks: a table from a
+ * module built for an older minor is shorter, and ops past its end are
+ * absent. Any context.
+ */
+#define pv_table_has(table, size, type, member)				\
+	((table) && offsetofend(type, member) <= (size) && (table)->member)
+
+#define pv_hv_has(hv, op)						\
+	pv_table_has((hv)->ops, (hv)->ops_size, struct pv_hypervisor_ops, op)
 
 static inline int pv_hv_get_version(struct pv_hypervisor *hv, char *buf,
 				    size_t size)
 {
 	might_sleep();
-	if (!hv->ops || !hv->ops->get_version)
+	if (!pv_hv_has(hv, get_version))
 		return -EOPNOTSUPP;
 	return hv->ops->get_version(hv, buf, size);
 }
@@ -231,7 +305,7 @@ static inline int pv_hv_get_product(struct pv_hypervisor *hv, char *buf,
 				    size_t size)
 {
 	might_sleep();
-	if (!hv->ops || !hv->ops->get_product)
+	if (!pv_hv_has(hv, get_product))
 		return -EOPNOTSUPP;
 	return hv->ops->get_product(hv, buf, size);
 }
@@ -239,7 +313,7 @@ static inline int pv_hv_get_product(struct pv_hypervisor *hv, char *buf,
 static inline int pv_hv_get_uuid(struct pv_hypervisor *hv, uuid_t *uuid)
 {
 	might_sleep();
-	if (!hv->ops || !hv->ops->get_uuid)
+	if (!pv_hv_has(hv, get_uuid))
 		return -EOPNOTSUPP;
 	return hv->ops->get_uuid(hv, uuid);
 }
@@ -247,7 +321,7 @@ static inline int pv_hv_get_uuid(struct pv_hypervisor *hv, uuid_t *uuid)
 static inline int pv_hv_get_tsc_khz(struct pv_hypervisor *hv, u32 *khz)
 {
 	might_sleep();
-	if (!hv->ops || !hv->ops->get_tsc_khz)
+	if (!pv_hv_has(hv, get_tsc_khz))
 		return -EOPNOTSUPP;
 	return hv->ops->get_tsc_khz(hv, khz);
 }
@@ -255,6 +329,34 @@ static inline int pv_hv_get_tsc_khz(struct pv_hypervisor *hv, u32 *khz)
 /* Devices: backends. */
 struct pv_device *pv_device_alloc(struct pv_hypervisor *hv, u32 class,
 				  struct device *parent);
+
+#define __pv_ops_class(table) _Generic((table),			\
+	const struct pv_blk_ops *:	PV_CLASS_BLK,			\
+	const struct pv_net_ops *:	PV_CLASS_NET,			\
+	const struct pv_clock_ops *:	PV_CLASS_CLOCK)
+
+/**
+ * pv_device_set_ops() - give a device its class ops table
+ * @pdev: from pv_device_alloc(), not yet added
+ * @table: a const struct pv_blk_ops, pv_net_ops or pv_clock_ops pointer
+ *
+ * Records the table's class and its size as this backend was built, so
+ * that a front-end built for a later minor sees the ops this backend does
+ * not know of as absent. pv_device_add() refuses a device without ops or
+ * whose ops are of another class. Process context.
+ */
+#define pv_device_set_ops(pdev, table)					\
+	__pv_device_set_ops(pdev, __pv_ops_class(table), table,		\
+			    sizeof(*(table)))
+
+static inline void __pv_device_set_ops(struct pv_device *pdev, u32 class,
+				       const void *table, u32 size)
+{
+	pdev->ops.any = table;
+	pdev->ops_class = class;
+	pdev->ops_size = size;
+}
+
 int pv_device_add(struct pv_device *pdev);
 void pv_device_unregister(struct pv_device *pdev);
 void pv_device_put(struct pv_device *pdev);
@@ -275,14 +377,16 @@ static inline bool pv_device_is_broken(const struct pv_device *pdev)
 
 /* Drivers: front-ends. */
 int __pv_driver_register(struct pv_driver *drv, struct module *owner,
-			 const char *mod_name, unsigned int abi_version);
+			 const char *mod_name, u32 abi_version);
 void pv_driver_unregister(struct pv_driver *drv);
 
 /**
  * pv_driver_register() - register a front-end with the pv bus
  * @drv: the driver; @drv->driver.name and @drv->id_table must be set
  *
- * Process context. Returns 0 or a negative errno.
+ * Refuses a front-end built for another major or a newer minor than
+ * pv_core's (-ENOEXEC, one line naming both). Process context. Returns 0
+ * or a negative errno.
  */
 #define pv_driver_register(drv) \
 	__pv_driver_register(drv, THIS_MODULE, KBUILD_MODNAME, PV_ABI_VERSION)

@@ -87,6 +87,9 @@ static blk_status_t pv_blk_setup_req(struct pv_blk_disk *pbd,
 	struct pv_blk_req *req = &cmd->req;
 
 	req->flags = 0;
+	/* Space a later minor may use reads as "not provided" (pv/blk.h). */
+	req->pv_reserved1 = 0;
+	req->pv_reserved2 = 0;
 	req->sector = blk_rq_pos(rq);
 	req->nr_sectors = blk_rq_sectors(rq);
 	req->nr_sg = 0;

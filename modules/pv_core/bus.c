@@ -137,24 +137,25 @@ PV_EXPORT_SYMBOL(pv_bus_type);
  * @mod_name: its module's name (NULL for built-in code)
  * @abi_version: PV_ABI_VERSION it was built against
  *
- * Return: 0, -ENOEXEC for an ABI mismatch, -EINVAL for a driver without a
- * name, id table or probe, or what driver_register() returned.
+ * Return: 0, -ENOEXEC for a module of another major or a newer minor,
+ * -EINVAL for a driver without a name, id table or probe, or what
+ * driver_register() returned.
  */
 int __pv_driver_register(struct pv_driver *drv, struct module *owner,
-			 const char *mod_name, unsigned int abi_version)
+			 const char *mod_name, u32 abi_version)
 {
 	const char *who = mod_name ?: drv->driver.name ?: "built-in";
+	int err;
 
-	if (abi_version != PV_ABI_VERSION) {
-		pr_err("%s: front-end built for pv ABI %u, pv_core provides ABI %u: rebuild it against this pv_core\n",
-		       who, abi_version, PV_ABI_VERSION);
-		return -ENOEXEC;
-	}
+	err = pv_abi_check(who, "front-end", abi_version);
+	if (err)
+		return err;
 	if (!drv->driver.name || !drv->id_table || !drv->probe) {
 		pr_err("%s: malformed driver registration\n", who);
 		return -EINVAL;
 	}
 
+	drv->abi_version = abi_version;
 	drv->driver.bus = &pv_bus_type;
 	drv->driver.owner = owner;
 	drv->driver.mod_name = mod_name;

@@ -93,18 +93,20 @@ PV_EXPORT_SYMBOL(pv_device_alloc);
 
 /**
  * pv_device_add() - make a device visible and let front-ends bind to it
- * @pdev: from pv_device_alloc(), with its class ops set
+ * @pdev: from pv_device_alloc(), with pv_device_set_ops() done
  *
  * A front-end already loaded probes before this returns; otherwise the
  * uevent's MODALIAS lets udev or mdev load one. Process context.
  *
- * Return: 0, -EINVAL when no ops are set, or what device_add() returned
- * (then call pv_device_put()).
+ * Return: 0, -EINVAL when no ops of the device's class were set with
+ * pv_device_set_ops(), or what device_add() returned (then call
+ * pv_device_put()).
  */
 int pv_device_add(struct pv_device *pdev)
 {
-	if (!pdev->ops.blk) {
-		dev_err(&pdev->dev, "backend added a device without ops\n");
+	if (!pv_abi_ops_valid(pdev)) {
+		dev_err(&pdev->dev, "backend added a device without %s ops (pv_device_set_ops())\n",
+			pv_class_name(pdev->class));
 		return -EINVAL;
 	}
 	return device_add(&pdev->dev);

@@ -5,6 +5,14 @@
 
 #include <linux/mutex.h>
 #include <pv/pv.h>
+/*
+ * Every class header, in every file that exports: genksyms then expands
+ * the class ops and callback tables into the CRCs of pv_core's exports, so
+ * an incompatible change there cannot load silently into an old binary.
+ */
+#include <pv/blk.h>
+#include <pv/clock.h>
+#include <pv/net.h>
 
 /*
  * pv_registry_lock serialises (un)registration of hypervisors and guards
@@ -18,6 +26,9 @@ extern const struct attribute_group *pv_bus_groups[];
 extern const struct attribute_group *pv_dev_groups[];
 
 void pv_device_remove_all(struct pv_hypervisor *hv);
+int pv_abi_check(const char *who, const char *role, u32 abi_version);
+bool pv_abi_hv_ops_valid(u32 size);
+bool pv_abi_ops_valid(const struct pv_device *pdev);
 void pv_device_ids_destroy(void);
 
 #endif /* _PV_CORE_INTERNAL_H */

@@ -16,8 +16,8 @@ static int __init pv_core_init(void)
 		pr_err("cannot register the pv bus: %d\n", err);
 		return err;
 	}
-	pr_info("pv bus registered, ABI %u, version %s\n", PV_ABI_VERSION,
-		PV_DRIVERS_VERSION);
+	pr_info("pv bus registered, pv ABI %u.%u, version %s\n",
+		PV_ABI_MAJOR, PV_ABI_MINOR, PV_DRIVERS_VERSION);
 	return 0;
 }
 

@@ -31,24 +31,25 @@ static bool pv_name_valid(const char *name)
  * @hv: the backend's hypervisor
  * @owner: the backend module
  * @abi_version: PV_ABI_VERSION the backend was built against
+ * @ops_size: sizeof(struct pv_hypervisor_ops) where the backend was built
  *
- * Return: 0; -ENOEXEC for an ABI mismatch; -EINVAL for a malformed @hv;
+ * Return: 0; -ENOEXEC for a module of another major or a newer minor;
+ * -EINVAL for a malformed @hv;
  * -EEXIST when @hv's name is already registered; what @hv->detect returned
  * (-ENODEV when the hypervisor is absent); -EBUSY when it is present but
  * another hypervisor is registered.
  */
 int __pv_hypervisor_register(struct pv_hypervisor *hv, struct module *owner,
-			     unsigned int abi_version)
+			     u32 abi_version, u32 ops_size)
 {
 	const char *modname = owner ? module_name(owner) : "built-in";
 	int err;
 
-	if (abi_version != PV_ABI_VERSION) {
-		pr_err("%s: backend built for pv ABI %u, pv_core provides ABI %u: rebuild it against this pv_core\n",
-		       modname, abi_version, PV_ABI_VERSION);
-		return -ENOEXEC;
-	}
-	if (!pv_name_valid(hv->name) || !hv->detect) {
+	err = pv_abi_check(modname, "backend", abi_version);
+	if (err)
+		return err;
+	if (!pv_name_valid(hv->name) || !hv->detect ||
+	    (hv->ops && !pv_abi_hv_ops_valid(ops_size))) {
 		pr_err("%s: malformed hypervisor registration\n", modname);
 		return -EINVAL;
 	}
@@ -69,6 +70,7 @@ int __pv_hypervisor_register(struct pv_hypervisor *hv, struct module *owner,
 	 */
 	hv->owner = owner;
 	hv->abi_version = abi_version;
+	hv->ops_size = ops_size;
 	err = hv->detect(hv);
 	if (err)
 		goto out_unlock;

@@ -14,7 +14,7 @@
 
 static ssize_t abi_version_show(compat_bus_attr_bus_t *bus, char *buf)
 {
-	return sysfs_emit(buf, "%u\n", PV_ABI_VERSION);
+	return sysfs_emit(buf, "%u.%u\n", PV_ABI_MAJOR, PV_ABI_MINOR);
 }
 static BUS_ATTR_RO(abi_version);
 

@@ -59,7 +59,7 @@ int vmi_clock_register(void)
 	pdev = pv_device_alloc(&vmi_hypervisor, PV_CLASS_CLOCK, NULL);
 	if (IS_ERR(pdev))
 		return PTR_ERR(pdev);
-	pdev->ops.clock = &vmi_clock_ops;
+	pv_device_set_ops(pdev, &vmi_clock_ops);
 	features |= vmi.tsc_hz ? PV_CLOCK_F_HV_FREQ : PV_CLOCK_F_CALIBRATED;
 	pdev->features = features;
 	err = pv_device_add(pdev);

@@ -300,7 +300,7 @@ static int pvscsi_add_disk(struct pvscsi_adapter *a, u8 target, u8 lun)
 	if (info.unmap)
 		features |= PV_BLK_F_DISCARD;
 	pdev->features = features;
-	pdev->ops.blk = &pvscsi_blk_ops;
+	pv_device_set_ops(pdev, &pvscsi_blk_ops);
 	pdev->backend_priv = disk;
 	disk->pdev = pdev;
 	/* On the list before it is added: a probe may already issue I/O. */

@@ -1486,7 +1486,7 @@ static int vmx3_probe(struct pci_dev *pci, const struct pci_device_id *id)
 		goto out_free_vectors;
 	}
 	a->pdev = pdev;
-	pdev->ops.net = &vmx3_net_ops;
+	pv_device_set_ops(pdev, &vmx3_net_ops);
 	pdev->backend_priv = a;
 	pdev->features = PV_NET_F_TX_CSUM | PV_NET_F_RX_CSUM | PV_NET_F_SG |
 			 PV_NET_F_TSO | PV_NET_F_TSO6 | PV_NET_F_MTU;

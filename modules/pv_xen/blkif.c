@@ -211,7 +211,7 @@ static int xen_blkif_connect(struct xen_blkif_vbd *vbd)
 		err = PTR_ERR(pdev);
 		goto out_fatal;
 	}
-	pdev->ops.blk = &xen_blkif_blk_ops;
+	pv_device_set_ops(pdev, &xen_blkif_blk_ops);
 	pdev->features = xen_blkif_features(vbd);
 	pdev->backend_priv = vbd;
 	vbd->pdev = pdev;

@@ -247,7 +247,7 @@ int xen_clock_register(void)
 		err = PTR_ERR(pdev);
 		goto out_put_areas;
 	}
-	pdev->ops.clock = &xen_clock_ops;
+	pv_device_set_ops(pdev, &xen_clock_ops);
 	pdev->features = features;
 	xen_clock_dev = pdev;
 	err = pv_device_add(pdev);

@@ -222,7 +222,7 @@ static int xen_vif_add_pdev(struct xen_vif *vif)
 	pdev = pv_device_alloc(&xen_hypervisor, PV_CLASS_NET, &vif->xdev->dev);
 	if (IS_ERR(pdev))
 		return PTR_ERR(pdev);
-	pdev->ops.net = &xen_vif_net_ops;
+	pv_device_set_ops(pdev, &xen_vif_net_ops);
 	pdev->backend_priv = vif;
 	pdev->features = xen_vif_pv_features(vif);
 	/* pv_net may open the device before pv_device_add() returns. */

@@ -121,9 +121,9 @@ static struct pv_device *pv_test_add_dev(struct kunit *test, int slot,
 	pdev = pv_device_alloc(&ctx->hv, class, NULL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pdev);
 	if (class == PV_CLASS_NET)
-		pdev->ops.net = &pv_test_net_ops;
+		pv_device_set_ops(pdev, &pv_test_net_ops);
 	else
-		pdev->ops.blk = &pv_test_blk_ops;
+		pv_device_set_ops(pdev, &pv_test_blk_ops);
 	KUNIT_ASSERT_EQ(test, pv_device_add(pdev), 0);
 	ctx->devs[slot] = pdev;
 	return pdev;
@@ -222,19 +222,62 @@ static void pv_registry_absent_hypervisor_is_enodev_while_active(struct kunit *t
 	KUNIT_EXPECT_EQ(test, pv_hypervisor_register(&ctx->hv), -EEXIST);
 }
 
+static int pv_test_register_abi(struct kunit *test, u32 abi_version)
+{
+	struct pv_test_ctx *ctx = test->priv;
+
+	return __pv_hypervisor_register(&ctx->hv, THIS_MODULE, abi_version,
+					sizeof(struct pv_hypervisor_ops));
+}
+
+/*
+ * Another major, or a minor newer than pv_core's, is refused before the
+ * hardware is touched; what it refuses leaves nothing registered.
+ */
 static void pv_registry_refuses_abi_mismatch(struct kunit *test)
 {
 	struct pv_test_ctx *ctx = test->priv;
 
-	KUNIT_EXPECT_EQ(test, __pv_hypervisor_register(&ctx->hv, THIS_MODULE,
-						       PV_ABI_VERSION + 1),
+	KUNIT_EXPECT_EQ(test, pv_test_register_abi(test, PV_ABI(PV_ABI_MAJOR,
+							PV_ABI_MINOR + 1)),
 			-ENOEXEC);
-	KUNIT_EXPECT_EQ(test, __pv_hypervisor_register(&ctx->hv, THIS_MODULE, 0),
+	KUNIT_EXPECT_EQ(test, pv_test_register_abi(test,
+						   PV_ABI(PV_ABI_MAJOR + 1, 0)),
 			-ENOEXEC);
-	/* Refused before the hardware is touched. */
+	KUNIT_EXPECT_EQ(test, pv_test_register_abi(test,
+						   PV_ABI(PV_ABI_MAJOR - 1,
+							  PV_ABI_MINOR)),
+			-ENOEXEC);
+	/* The integer versions of releases before 3.0. */
+	KUNIT_EXPECT_EQ(test, pv_test_register_abi(test, 2), -ENOEXEC);
+	KUNIT_EXPECT_EQ(test, pv_test_register_abi(test, 0), -ENOEXEC);
 	KUNIT_EXPECT_EQ(test, ctx->detect_calls, 0);
-	/* And nothing was left registered: a correct backend gets in. */
+	/* A backend of this major and of any minor up to pv_core's gets in. */
+	KUNIT_EXPECT_EQ(test, pv_test_register_abi(test, PV_ABI(PV_ABI_MAJOR,
+							0)), 0);
+	KUNIT_EXPECT_EQ(test, ctx->hv.abi_version, (u32)PV_ABI(PV_ABI_MAJOR, 0));
+	pv_hypervisor_unregister(&ctx->hv);
+	KUNIT_EXPECT_EQ(test, pv_test_register_abi(test, PV_ABI(PV_ABI_MAJOR,
+							PV_ABI_MINOR)), 0);
+	ctx->hv_registered = true;
+	KUNIT_EXPECT_EQ(test, ctx->hv.abi_version, (u32)PV_ABI_VERSION);
+}
+
+/* A hypervisor ops table shorter than release M.0's is malformed. */
+static void pv_registry_refuses_short_hv_ops(struct kunit *test)
+{
+	struct pv_test_ctx *ctx = test->priv;
+	static const struct pv_hypervisor_ops ops;
+
+	ctx->hv.ops = &ops;
+	KUNIT_EXPECT_EQ(test, __pv_hypervisor_register(&ctx->hv, THIS_MODULE,
+				PV_ABI_VERSION,
+				offsetof(struct pv_hypervisor_ops, get_tsc_khz)),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, ctx->detect_calls, 0);
 	pv_test_register_hv(test);
+	KUNIT_EXPECT_EQ(test, ctx->hv.ops_size,
+			(u32)sizeof(struct pv_hypervisor_ops));
 }
 
 static void pv_registry_detect_failure_propagates(struct kunit *test)
@@ -536,6 +579,11 @@ static void pv_bus_refuses_malformed_driver(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, __pv_driver_register(&ctx->drv, NULL, NULL,
 						   PV_ABI_VERSION + 1),
 			-ENOEXEC);
+	KUNIT_EXPECT_EQ(test, __pv_driver_register(&ctx->drv, NULL, NULL,
+						   PV_ABI(PV_ABI_MAJOR + 1, 0)),
+			-ENOEXEC);
+	KUNIT_EXPECT_EQ(test, __pv_driver_register(&ctx->drv, NULL, NULL, 2),
+			-ENOEXEC);
 	ctx->drv.probe = NULL;
 	KUNIT_EXPECT_EQ(test, __pv_driver_register(&ctx->drv, NULL, NULL,
 						   PV_ABI_VERSION), -EINVAL);
@@ -543,6 +591,139 @@ static void pv_bus_refuses_malformed_driver(struct kunit *test)
 	ctx->drv.id_table = NULL;
 	KUNIT_EXPECT_EQ(test, __pv_driver_register(&ctx->drv, NULL, NULL,
 						   PV_ABI_VERSION), -EINVAL);
+}
+
+/* A front-end of this major and of any minor up to pv_core's gets in. */
+static void pv_bus_accepts_older_minor_driver(struct kunit *test)
+{
+	struct pv_test_ctx *ctx = test->priv;
+	u32 minor;
+
+	for (minor = 0; minor <= PV_ABI_MINOR; minor++) {
+		/* ASSERT: a refused driver must not be unregistered. */
+		KUNIT_ASSERT_EQ(test, __pv_driver_register(&ctx->drv, NULL, NULL,
+					PV_ABI(PV_ABI_MAJOR, minor)), 0);
+		KUNIT_EXPECT_EQ(test, ctx->drv.abi_version,
+				(u32)PV_ABI(PV_ABI_MAJOR, minor));
+		pv_driver_unregister(&ctx->drv);
+	}
+}
+
+/* The ABI: table sizes */
+
+static void pv_abi_device_refuses_missing_or_foreign_ops(struct kunit *test)
+{
+	struct pv_test_ctx *ctx = test->priv;
+	struct pv_device *pdev;
+
+	pv_test_register_hv(test);
+	pdev = pv_device_alloc(&ctx->hv, PV_CLASS_BLK, NULL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pdev);
+	/* No ops at all. */
+	KUNIT_EXPECT_EQ(test, pv_device_add(pdev), -EINVAL);
+	/* A net table on a block device. */
+	pv_device_set_ops(pdev, &pv_test_net_ops);
+	KUNIT_EXPECT_EQ(test, pv_device_add(pdev), -EINVAL);
+	/* A block table shorter than release M.0's. */
+	__pv_device_set_ops(pdev, PV_CLASS_BLK, &pv_test_blk_ops,
+			    offsetof(struct pv_blk_ops, timeout));
+	KUNIT_EXPECT_EQ(test, pv_device_add(pdev), -EINVAL);
+	/* The right one. */
+	pv_device_set_ops(pdev, &pv_test_blk_ops);
+	KUNIT_EXPECT_EQ(test, pdev->ops_size, (u32)sizeof(struct pv_blk_ops));
+	KUNIT_EXPECT_EQ(test, pdev->ops_class, (u32)PV_CLASS_BLK);
+	KUNIT_ASSERT_EQ(test, pv_device_add(pdev), 0);
+	ctx->devs[0] = pdev;
+}
+
+static int pv_test_commit_calls;
+
+static void pv_test_commit(struct pv_device *pdev, u16 queue)
+{
+	pv_test_commit_calls++;
+}
+
+static enum pv_blk_timeout_action pv_test_timeout(struct pv_device *pdev,
+						  struct pv_blk_req *req)
+{
+	return PV_BLK_TIMEOUT_DONE;
+}
+
+/*
+ * A wrapper treats an op past the end of the backend's table as absent, so
+ * a front-end built for a later minor never reads beyond an older
+ * backend's table: here the table claims to end before commit.
+ */
+static void pv_abi_op_beyond_table_is_absent(struct kunit *test)
+{
+	static const struct pv_blk_ops ops = {
+		.commit		= pv_test_commit,
+		.timeout	= pv_test_timeout,
+	};
+	struct pv_device *pdev;
+
+	pdev = kunit_kzalloc(test, sizeof(*pdev), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pdev);
+	pv_test_commit_calls = 0;
+
+	__pv_device_set_ops(pdev, PV_CLASS_BLK, &ops,
+			    offsetof(struct pv_blk_ops, commit));
+	pv_blk_commit(pdev, 0);
+	KUNIT_EXPECT_EQ(test, pv_test_commit_calls, 0);
+	KUNIT_EXPECT_EQ(test, pv_blk_timeout(pdev, NULL),
+			PV_BLK_TIMEOUT_RESET_TIMER);
+
+	__pv_device_set_ops(pdev, PV_CLASS_BLK, &ops,
+			    offsetof(struct pv_blk_ops, timeout));
+	pv_blk_commit(pdev, 0);
+	KUNIT_EXPECT_EQ(test, pv_test_commit_calls, 1);
+	KUNIT_EXPECT_EQ(test, pv_blk_timeout(pdev, NULL),
+			PV_BLK_TIMEOUT_RESET_TIMER);
+
+	pv_device_set_ops(pdev, &ops);
+	KUNIT_EXPECT_EQ(test, pv_blk_timeout(pdev, NULL), PV_BLK_TIMEOUT_DONE);
+}
+
+static int pv_test_get_product(struct pv_hypervisor *hv, char *buf,
+			       size_t size)
+{
+	return strscpy(buf, "kunit", size) < 0 ? -E2BIG : 0;
+}
+
+static int pv_test_get_uuid(struct pv_hypervisor *hv, uuid_t *uuid)
+{
+	return -ENODATA;
+}
+
+/* Likewise for the hypervisor ops and for the callbacks of a front-end. */
+static void pv_abi_hv_op_and_callback_beyond_table_are_absent(struct kunit *test)
+{
+	static const struct pv_hypervisor_ops ops = {
+		.get_product	= pv_test_get_product,
+		.get_uuid	= pv_test_get_uuid,
+	};
+	static const struct pv_blk_callbacks cb;
+	struct pv_hypervisor hv = { .ops = &ops };
+	struct pv_device *pdev;
+	char buf[8];
+	uuid_t uuid;
+
+	hv.ops_size = offsetofend(struct pv_hypervisor_ops, get_product);
+	KUNIT_EXPECT_EQ(test, pv_hv_get_product(&hv, buf, sizeof(buf)), 0);
+	KUNIT_EXPECT_EQ(test, pv_hv_get_uuid(&hv, &uuid), -EOPNOTSUPP);
+	hv.ops_size = sizeof(ops);
+	KUNIT_EXPECT_EQ(test, pv_hv_get_uuid(&hv, &uuid), -ENODATA);
+	KUNIT_EXPECT_EQ(test, pv_hv_get_version(&hv, buf, sizeof(buf)),
+			-EOPNOTSUPP);
+
+	pdev = kunit_kzalloc(test, sizeof(*pdev), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pdev);
+	pdev->cb.blk = &cb;
+	pdev->cb_size = 0;
+	KUNIT_EXPECT_FALSE(test, pv_blk_has_cb(pdev, complete));
+	pdev->cb_size = sizeof(cb);
+	/* In the table, but not set. */
+	KUNIT_EXPECT_FALSE(test, pv_blk_has_cb(pdev, complete));
 }
 
 /* Formatting helpers */
@@ -583,6 +764,7 @@ static struct kunit_case pv_registry_cases[] = {
 	KUNIT_CASE(pv_registry_second_hypervisor_is_ebusy),
 	KUNIT_CASE(pv_registry_absent_hypervisor_is_enodev_while_active),
 	KUNIT_CASE(pv_registry_refuses_abi_mismatch),
+	KUNIT_CASE(pv_registry_refuses_short_hv_ops),
 	KUNIT_CASE(pv_registry_detect_failure_propagates),
 	KUNIT_CASE(pv_registry_rejects_malformed),
 	KUNIT_CASE(pv_registry_reregister_after_unregister),
@@ -612,6 +794,7 @@ static struct kunit_case pv_bus_cases[] = {
 	KUNIT_CASE(pv_bus_config_change_during_probe_is_replayed),
 	KUNIT_CASE(pv_bus_broken_device_is_not_probed),
 	KUNIT_CASE(pv_bus_refuses_malformed_driver),
+	KUNIT_CASE(pv_bus_accepts_older_minor_driver),
 	{}
 };
 
@@ -620,6 +803,20 @@ static struct kunit_suite pv_bus_suite = {
 	.init = pv_test_init,
 	.exit = pv_test_exit,
 	.test_cases = pv_bus_cases,
+};
+
+static struct kunit_case pv_abi_cases[] = {
+	KUNIT_CASE(pv_abi_device_refuses_missing_or_foreign_ops),
+	KUNIT_CASE(pv_abi_op_beyond_table_is_absent),
+	KUNIT_CASE(pv_abi_hv_op_and_callback_beyond_table_are_absent),
+	{}
+};
+
+static struct kunit_suite pv_abi_suite = {
+	.name = "pv_core_abi",
+	.init = pv_test_init,
+	.exit = pv_test_exit,
+	.test_cases = pv_abi_cases,
 };
 
 static struct kunit_case pv_format_cases[] = {
@@ -633,7 +830,8 @@ static struct kunit_suite pv_format_suite = {
 	.test_cases = pv_format_cases,
 };
 
-kunit_test_suites(&pv_registry_suite, &pv_bus_suite, &pv_format_suite);
+kunit_test_suites(&pv_registry_suite, &pv_bus_suite, &pv_abi_suite,
+		  &pv_format_suite);
 
 PV_IMPORT_NS();
 MODULE_DESCRIPTION("KUnit tests for pv_core");

@@ -123,7 +123,8 @@ static const struct pv_clock_ops pv_testhv_clock_ops = {
 
 static struct pv_device *pv_testhv_devs[PV_CLASS_MAX];
 
-static int pv_testhv_add(u32 class, const void *ops, u64 features)
+static int __pv_testhv_add(u32 class, const void *ops, u32 ops_size,
+			   u64 features)
 {
 	struct pv_device *pdev;
 	int err;
@@ -131,7 +132,7 @@ static int pv_testhv_add(u32 class, const void *ops, u64 features)
 	pdev = pv_device_alloc(&pv_testhv, class, NULL);
 	if (IS_ERR(pdev))
 		return PTR_ERR(pdev);
-	pdev->ops.blk = ops;	/* any member: the union holds one pointer */
+	__pv_device_set_ops(pdev, class, ops, ops_size);
 	pdev->features = features;
 	err = pv_device_add(pdev);
 	if (err) {
@@ -141,6 +142,9 @@ static int pv_testhv_add(u32 class, const void *ops, u64 features)
 	pv_testhv_devs[class] = pdev;
 	return 0;
 }
+
+#define pv_testhv_add(class, table, features) \
+	__pv_testhv_add(class, table, sizeof(*(table)), features)
 
 static void pv_testhv_remove_devices(void)
 {
