@@ -5,8 +5,11 @@
 #   make                    build every module against the default kernel
 #   make KVER=6.1.0-N-amd64 ... against /lib/modules/$(KVER)/build
 #   make KDIR=/path/to/tree ... against a kernel tree or headers directory
-#   make check              W=1 build and sparse (C=2); fails on any warning
+#   make check              W=1 build and sparse (C=2); fails on any warning;
+#                           then abi-check (PV_ABI_CHECK=0 leaves it out)
 #   make style              checkpatch, where the kernel tree has it
+#   make abi-check          pv_core's pv ABI against abi/pv-M.n.xml (abidw)
+#   make abi-update         write abi/pv-M.n.xml for this tree's PV_ABI_*
 #   make install            modules_install into /lib/modules/$(KVER)/updates
 #   make tests              also build the test-only modules (PV_TESTS=1)
 #   make clean
@@ -47,13 +50,28 @@ check:
 	else \
 		echo "make check: W=1 and sparse clean against $(KDIR)"; \
 	fi
+ifneq ($(PV_ABI_CHECK),0)
+	+$(MAKE) --no-print-directory abi-check
+endif
 
 style:
 	@test -x $(KDIR)/scripts/checkpatch.pl || { echo "no checkpatch.pl in $(KDIR)" >&2; exit 1; }
 	find modules include tests -name '*.[ch]' | xargs $(KDIR)/scripts/checkpatch.pl --no-tree --terse -f
 
+# The pv ABI (docs/pv-abi.md, abi/README.md): needs abidw (abigail-tools).
+ABI_ARGS = --object $(CURDIR)/modules/pv_core/pv_core.o \
+	   --headers $(CURDIR)/include/pv --abi-dir $(CURDIR)/abi
+
+abi-check: modules
+	@command -v abidw >/dev/null || { echo "abi-check: needs abidw: apt-get install abigail-tools" >&2; exit 1; }
+	python3 scripts/abi.py check $(ABI_ARGS)
+
+abi-update: modules
+	@command -v abidw >/dev/null || { echo "abi-update: needs abidw: apt-get install abigail-tools" >&2; exit 1; }
+	python3 scripts/abi.py update $(ABI_ARGS)
+
 clean:
 	$(KMAKE) PV_TESTS=1 clean
 	rm -f .check-w1.log .check-sparse.log
 
-.PHONY: all modules tests install check style clean
+.PHONY: all modules tests install check style abi-check abi-update clean

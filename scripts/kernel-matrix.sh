@@ -317,8 +317,10 @@ mx_run() {
 	} >>"$log" 2>&1
 	# No -j: the check recipe runs $(KMAKE), which make does not see as a
 	# recursive make, so the sub-makes would warn "jobserver unavailable".
+	# PV_ABI_CHECK=0: the pv ABI is checked once, by scripts/test's abi
+	# phase against the stock kernel; the chroots carry no libabigail.
 	mx_in "$root" make -C "$MX_SRC" KDIR="/lib/modules/$kver/build" \
-		PV_VERSION="$ver" check >>"$log" 2>&1 || status=$?
+		PV_VERSION="$ver" PV_ABI_CHECK=0 check >>"$log" 2>&1 || status=$?
 	t2=$(date +%s)
 	echo "---- make check: exit $status, $((t2 - t1))s" >>"$log"
 	cp "$root$MX_SRC/.check-w1.log" "$MX_LOGS/$t.w1.log" 2>/dev/null || true
