@@ -130,6 +130,10 @@ struct pv_net_callbacks {
  *	Optional. Process context.
  * @get_stats_strings: their names, ETH_GSTRING_LEN bytes each. Optional.
  * @get_stats: their values. Optional. Process context.
+ * @set_mac_address: make @mac (valid unicast, ETH_ALEN bytes) the address
+ *	the device sends from and receives for, open or closed. Optional
+ *	(since pv ABI 3.1): without it the address cannot change. Process
+ *	context, RTNL held.
  *
  * A later minor appends ops; the wrappers treat an op beyond the backend's
  * table (pv_device::ops_size) as absent.
@@ -148,6 +152,9 @@ struct pv_net_ops {
 	int (*get_stats_count)(struct pv_device *pdev);
 	void (*get_stats_strings)(struct pv_device *pdev, u8 *data);
 	void (*get_stats)(struct pv_device *pdev, u64 *data);
+	/* pv ABI 3.1 */
+	PV_ABI_EXTEND(int (*set_mac_address)(struct pv_device *pdev,
+					     const u8 *mac))
 };
 
 #define pv_net_has_op(pdev, op)						\
@@ -219,6 +226,20 @@ static inline int pv_net_set_ring_size(struct pv_device *pdev, u16 rx, u16 tx)
 	if (!pv_net_has_op(pdev, set_ring_size))
 		return -EOPNOTSUPP;
 	return pdev->ops.net->set_ring_size(pdev, rx, tx);
+}
+
+static inline bool pv_net_can_set_mac_address(struct pv_device *pdev)
+{
+	return pv_net_has_op(pdev, set_mac_address);
+}
+
+static inline int pv_net_set_mac_address(struct pv_device *pdev,
+					 const u8 *mac)
+{
+	might_sleep();
+	if (!pv_net_can_set_mac_address(pdev))
+		return -EOPNOTSUPP;
+	return pdev->ops.net->set_mac_address(pdev, mac);
 }
 
 static inline int pv_net_get_stats_count(struct pv_device *pdev)

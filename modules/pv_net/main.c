@@ -324,6 +324,31 @@ static int pv_net_ndo_set_features(struct net_device *netdev,
 	return pv_net_set_features(pn->pdev, features);
 }
 
+/*
+ * A backend built before pv ABI 3.1 has no set_mac_address: the address
+ * stays the device's (-EOPNOTSUPP), as it did then.
+ */
+static int pv_net_ndo_set_mac_address(struct net_device *netdev, void *p)
+{
+	struct pv_net *pn = netdev_priv(netdev);
+	struct sockaddr *sa = p;
+	int err;
+
+	if (!pv_net_can_set_mac_address(pn->pdev))
+		return -EOPNOTSUPP;
+	err = eth_prepare_mac_addr_change(netdev, p);
+	if (err)
+		return err;
+	err = pv_net_set_mac_address(pn->pdev, sa->sa_data);
+	if (err) {
+		netdev_err(netdev, "the device refused MAC address %pM: %d\n",
+			   sa->sa_data, err);
+		return err;
+	}
+	eth_commit_mac_addr_change(netdev, p);
+	return 0;
+}
+
 static void pv_net_get_stats64(struct net_device *netdev,
 			       struct rtnl_link_stats64 *s)
 {
@@ -360,6 +385,7 @@ static const struct net_device_ops pv_net_netdev_ops = {
 	.ndo_start_xmit		= pv_net_start_xmit,
 	.ndo_change_mtu		= pv_net_change_mtu,
 	.ndo_set_features	= pv_net_ndo_set_features,
+	.ndo_set_mac_address	= pv_net_ndo_set_mac_address,
 	.ndo_get_stats64	= pv_net_get_stats64,
 	.ndo_validate_addr	= eth_validate_addr,
 };
@@ -603,6 +629,8 @@ static int pv_net_probe(struct pv_device *pdev)
 	netdev->netdev_ops = &pv_net_netdev_ops;
 	netdev->ethtool_ops = &pv_net_ethtool_ops;
 	eth_hw_addr_set(netdev, cfg.mac);
+	if (pv_net_can_set_mac_address(pdev))
+		netdev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	netdev->min_mtu = cfg.min_mtu ?: ETH_MIN_MTU;
 	netdev->max_mtu = cfg.max_mtu ?: ETH_DATA_LEN;
 	if (!(pdev->features & PV_NET_F_MTU))
@@ -663,8 +691,18 @@ static void pv_net_remove(struct pv_device *pdev)
 	struct net_device *netdev = pn->netdev;
 	int i;
 
-	/* Closes the interface first if it is up. */
-	unregister_netdev(netdev);
+	/*
+	 * Closes the interface first if it is up. An address set through
+	 * ndo_set_mac_address lasts as long as the interface: the device gets
+	 * its own back, as the next front-end to bind reads it as permanent.
+	 */
+	rtnl_lock();
+	if (!ether_addr_equal(netdev->dev_addr, netdev->perm_addr) &&
+	    pv_net_set_mac_address(pdev, netdev->perm_addr))
+		netdev_warn(netdev, "cannot give the device back its address %pM\n",
+			    netdev->perm_addr);
+	unregister_netdevice(netdev);
+	rtnl_unlock();
 	for (i = 0; i < pn->nr_queues; i++)
 		netif_napi_del(&pn->queues[i].napi);
 	pdev->frontend_priv = NULL;
