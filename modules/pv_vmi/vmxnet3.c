@@ -203,7 +203,9 @@ struct vmx3_counters {
  * @tqd: tx queue descriptor, followed by @rqd in one DMA-coherent block
  * @rqd: rx queue descriptor
  * @qdesc_dma: bus address of the queue descriptors (MiscConf.queue_desc_pa)
- * @mac: permanent MAC address
+ * @mac: the MAC address the device uses: @perm_mac until pv_net sets
+ *	another (RTNL)
+ * @perm_mac: the address the device had at probe, given back at remove
  * @nvecs: interrupt vectors allocated
  * @msix: one MSI-X vector per role (queue pair, events); otherwise one
  *	vector serves both
@@ -233,6 +235,7 @@ struct vmx3_adapter {
 	struct vmx3_rx_queue_desc *rqd;
 	dma_addr_t qdesc_dma;
 	u8 mac[ETH_ALEN];
+	u8 perm_mac[ETH_ALEN];
 	int nvecs;
 	bool msix;
 	bool intx;
@@ -262,6 +265,14 @@ static u32 vmx3_cmd(struct vmx3_adapter *a, u32 cmd)
 	ret = readl(a->bar1 + VMX3_REG_CMD);
 	spin_unlock_irqrestore(&a->cmd_lock, flags);
 	return ret;
+}
+
+/* The device takes the address from MACL and MACH, as MACH is written. */
+static void vmx3_write_mac(struct vmx3_adapter *a, const u8 *mac)
+{
+	writel(mac[0] | mac[1] << 8 | mac[2] << 16 | mac[3] << 24,
+	       a->bar1 + VMX3_REG_MACL);
+	writel(mac[4] | mac[5] << 8, a->bar1 + VMX3_REG_MACH);
 }
 
 static void vmx3_mask_vec(struct vmx3_adapter *a, unsigned int vec)
@@ -1189,6 +1200,8 @@ static int vmx3_open(struct pv_device *pdev, u16 nr_queues, u32 mtu)
 		goto out_free_txq;
 
 	vmx3_fill_shared(a);
+	/* Whatever a reset did to it, the device starts with our address. */
+	vmx3_write_mac(a, a->mac);
 	writel(lower_32_bits(a->shared_dma), a->bar1 + VMX3_REG_DSAL);
 	writel(upper_32_bits(a->shared_dma), a->bar1 + VMX3_REG_DSAH);
 	ret = vmx3_cmd(a, VMX3_CMD_ACTIVATE_DEV);
@@ -1331,6 +1344,17 @@ static void vmx3_get_stats(struct pv_device *pdev, u64 *data)
 		*data++ = a->open ? le64_to_cpu(READ_ONCE(rxs[i])) : 0;
 }
 
+/* pv ABI 3.1. pv_net has checked @mac (valid unicast). */
+static int vmx3_set_mac_address(struct pv_device *pdev, const u8 *mac)
+{
+	struct vmx3_adapter *a = pdev->backend_priv;
+
+	ASSERT_RTNL();
+	ether_addr_copy(a->mac, mac);
+	vmx3_write_mac(a, a->mac);
+	return 0;
+}
+
 static const struct pv_net_ops vmx3_net_ops = {
 	.get_config		= vmx3_get_config,
 	.open			= vmx3_open,
@@ -1343,6 +1367,7 @@ static const struct pv_net_ops vmx3_net_ops = {
 	.get_stats_count	= vmx3_get_stats_count,
 	.get_stats_strings	= vmx3_get_stats_strings,
 	.get_stats		= vmx3_get_stats,
+	.set_mac_address	= vmx3_set_mac_address,
 };
 
 /* ---- PCI ----------------------------------------------------------------- */
@@ -1409,14 +1434,13 @@ static void vmx3_read_mac(struct vmx3_adapter *a)
 		a->mac[i] = lo >> (8 * i);
 	a->mac[4] = hi;
 	a->mac[5] = hi >> 8;
-	if (is_valid_ether_addr(a->mac))
-		return;
-	eth_random_addr(a->mac);
-	dev_warn(&a->pci->dev, "device has no valid MAC address; using %pM\n",
-		 a->mac);
-	writel(a->mac[0] | a->mac[1] << 8 | a->mac[2] << 16 | a->mac[3] << 24,
-	       a->bar1 + VMX3_REG_MACL);
-	writel(a->mac[4] | a->mac[5] << 8, a->bar1 + VMX3_REG_MACH);
+	if (!is_valid_ether_addr(a->mac)) {
+		eth_random_addr(a->mac);
+		dev_warn(&a->pci->dev, "device has no valid MAC address; using %pM\n",
+			 a->mac);
+		vmx3_write_mac(a, a->mac);
+	}
+	ether_addr_copy(a->perm_mac, a->mac);
 }
 
 static int vmx3_probe(struct pci_dev *pci, const struct pci_device_id *id)
@@ -1531,6 +1555,8 @@ static void vmx3_remove(struct pci_dev *pci)
 
 	/* pv_net's remove closes the interface, so the device is reset. */
 	pv_device_unregister(a->pdev);
+	/* The next driver, ours or the in-tree one, finds the device's own. */
+	vmx3_write_mac(a, a->perm_mac);
 	writel(0, a->bar1 + VMX3_REG_DSAL);
 	writel(0, a->bar1 + VMX3_REG_DSAH);
 	pci_free_irq_vectors(pci);

@@ -2,7 +2,7 @@
 # leaves a NIC the in-tree vmxnet3 has to it, takes it over once released,
 # and pv_net autoloads on it. Then: MAC, carrier, ping, checked TCP
 # transfers both ways against a server on the host, ethtool -i/-S/-g/-G/-k/-K,
-# MTU changes, down/up, link events from the QEMU monitor, unload while up
+# MTU changes, down/up, a MAC address change, link events from the QEMU monitor, unload while up
 # and reload.
 #@ kernel: stock
 #@ extra: project
@@ -148,6 +148,20 @@ check carrier_back wait_for 10 carrier_is 1
 check ping_after_up ping_host 2
 check put_after_up put 4000000 9
 
+# --- MAC address (pv ABI 3.1: set_mac_address) ---------------------------
+# arp_notify announces the new address, so QEMU's user network sends to
+# it; the device filters unicast frames by its own address (rx mode
+# UCAST), so replies arrive only if pv_vmi told the device.
+NEWMAC=02:50:56:ab:cd:ef
+check arp_notify sh -c "echo 1 > /proc/sys/net/ipv4/conf/$IF/arp_notify"
+check mac_set $IP link set dev "$IF" address $NEWMAC
+check mac_is_new test "$(cat "/sys/class/net/$IF/address")" = $NEWMAC
+check mac_permanent_kept ethtool_has -P "Permanent address: $MAC"
+check ping_new_mac ping_host 2
+check get_new_mac get 4000000 11
+check_fails mac_multicast_refused $IP link set dev "$IF" address 03:00:00:00:00:01
+check mac_unchanged_by_refusal test "$(cat "/sys/class/net/$IF/address")" = $NEWMAC
+
 # --- link events from the host (QEMU monitor set_link) -------------------
 link_cycle() { echo "LINKCYCLE n0 3" | nc "$HOST" "$PORT" | grep -q OK; }
 dmesg_mark link
@@ -165,6 +179,8 @@ check pv_device_stays test -e /sys/bus/pv/devices/pvnet0
 check pv_net_reloads modprobe pv_net
 check interface_back wait_for 10 has_if
 IF=$(ifname)
+# pv_net gave the device its own address back when it let go.
+check mac_permanent_after_reload test "$(cat "/sys/class/net/$IF/address")" = "$MAC"
 check up_again up_with_address
 check get_after_reload get 4000000 10
 check pv_net_unloads_again rmmod pv_net
