@@ -114,8 +114,11 @@ if verdict "$base"; then
 else
 	fail abi-check "$(tr '\n' ' ' <"$base/check.log")"
 fi
-grep -q 'pv_class_name' "$base/Module.symvers" && grep -qv '0x00000000' "$base/Module.symvers" ||
-	fail abi-modversions "the kernel in $kdir does not give pv_core CRCs (CONFIG_MODVERSIONS?)"
+# The CRC checks below mean something only if every export has a CRC.
+if ! grep -q 'pv_class_name' "$base/Module.symvers" ||
+	grep -q '^0x00000000' "$base/Module.symvers"; then
+	fail abi-modversions "pv_core's exports lack CRCs in $kdir (CONFIG_MODVERSIONS?)"
+fi
 
 major=$(sed -n 's/^#define[[:space:]]*PV_ABI_MAJOR[[:space:]]*\([0-9]*\).*/\1/p' "$top/include/pv/pv.h")
 minor=$(sed -n 's/^#define[[:space:]]*PV_ABI_MINOR[[:space:]]*\([0-9]*\).*/\1/p' "$top/include/pv/pv.h")
