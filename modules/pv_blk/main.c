@@ -5,11 +5,14 @@
  * Requests are mapped to a scatterlist and handed to the backend as struct
  * pv_blk_req, which lives in the blk-mq pdu together with the scatterlist
  * and the backend's per-request area; the backend completes them through
- * pv_blk_complete(). Disks are named pvb<n> after their pv device's index
- * (pvblk<n>), with up to 15 partitions each.
+ * pv_blk_complete(). Disks are named pvb<n>, with up to 15 partitions
+ * each; n is pv_blk's own index, held until the last opener of the disk
+ * lets go (free_disk), not the pv device's: a device unbound and bound
+ * again while its old disk is still open gets a new name and dev_t.
  */
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
+#include <linux/idr.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -27,12 +30,15 @@ module_param(timeout_secs, uint, 0444);
 MODULE_PARM_DESC(timeout_secs, "Request timeout in seconds (default: 30)");
 
 static int pv_blk_major;
+/* Disk indices (name pvb<n>, minors n * PV_BLK_MINORS ...): own locking. */
+static DEFINE_IDA(pv_blk_index_ida);
 
 
 /**
  * struct pv_blk_disk - one disk
  * @pdev: the pv device
  * @disk: the gendisk
+ * @index: its number in pv_blk_index_ida, free again in free_disk()
  * @tag_set: its blk-mq tag set
  * @max_segments: scatterlist entries per request (sized into the pdu)
  * @req_priv_size: bytes of the backend's area after them
@@ -41,6 +47,7 @@ static int pv_blk_major;
 struct pv_blk_disk {
 	struct pv_device *pdev;
 	struct gendisk *disk;
+	int index;
 	struct blk_mq_tag_set tag_set;
 	unsigned int max_segments;
 	unsigned int req_priv_size;
@@ -65,14 +72,14 @@ static inline struct pv_blk_cmd *pv_blk_cmd_of(struct pv_blk_req *req)
 
 /*
  * The last reference to the disk is gone (the last opener closed it after
- * remove). Only now may its name and dev_t, which are the pv device's
- * index, be handed to another disk: drop the pv device.
+ * remove). Only now may its name and dev_t be handed to another disk: until
+ * then an open of the old dev_t would find the dead disk's block device.
  */
 static void pv_blk_free_disk(struct gendisk *disk)
 {
 	struct pv_blk_disk *pbd = disk->private_data;
 
-	put_device(&pbd->pdev->dev);
+	ida_free(&pv_blk_index_ida, pbd->index);
 	kfree(pbd);
 }
 
@@ -277,12 +284,17 @@ static int pv_blk_probe(struct pv_device *pdev)
 		dev_err(&pdev->dev, "backend gave no queues or segments\n");
 		return -EINVAL;
 	}
-	if (pdev->index >= (1 << MINORBITS) / PV_BLK_MINORS)
-		return -ENOSPC;
 
 	pbd = kzalloc(sizeof(*pbd), GFP_KERNEL);
 	if (!pbd)
 		return -ENOMEM;
+	pbd->index = ida_alloc_max(&pv_blk_index_ida,
+				   (1 << MINORBITS) / PV_BLK_MINORS - 1,
+				   GFP_KERNEL);
+	if (pbd->index < 0) {
+		err = pbd->index;
+		goto out_free_pbd;
+	}
 	pbd->pdev = pdev;
 	pbd->max_segments = cfg.max_segments;
 	INIT_WORK(&pbd->config_work, pv_blk_config_work);
@@ -303,7 +315,7 @@ static int pv_blk_probe(struct pv_device *pdev)
 	pbd->tag_set.timeout = timeout_secs * HZ;
 	err = blk_mq_alloc_tag_set(&pbd->tag_set);
 	if (err)
-		goto out_free_pbd;
+		goto out_free_index;
 
 	pv_blk_limits(&cfg, f, &lim, &feat);
 	pbd->disk = compat_blk_mq_alloc_disk(&pbd->tag_set, &lim, &feat, pbd);
@@ -318,9 +330,9 @@ static int pv_blk_probe(struct pv_device *pdev)
 		goto out_put_disk;
 	}
 
-	snprintf(pbd->disk->disk_name, DISK_NAME_LEN, "pvb%d", pdev->index);
+	snprintf(pbd->disk->disk_name, DISK_NAME_LEN, "pvb%d", pbd->index);
 	pbd->disk->major = pv_blk_major;
-	pbd->disk->first_minor = pdev->index * PV_BLK_MINORS;
+	pbd->disk->first_minor = pbd->index * PV_BLK_MINORS;
 	pbd->disk->minors = PV_BLK_MINORS;
 	pbd->disk->fops = &pv_blk_fops;
 	pbd->disk->private_data = pbd;
@@ -330,8 +342,6 @@ static int pv_blk_probe(struct pv_device *pdev)
 	err = device_add_disk(&pdev->dev, pbd->disk, NULL);
 	if (err)
 		goto out_stop;
-	/* The disk keeps its name, so the pv device, until free_disk(). */
-	get_device(&pdev->dev);
 
 	pv_features_format(PV_CLASS_BLK, f, features, sizeof(features));
 	dev_info(&pdev->dev, "%s: %llu sectors (%llu MiB), %u-byte blocks, %u queue%s of %u, features: %s\n",
@@ -347,6 +357,8 @@ out_put_disk:
 	put_disk(pbd->disk);
 out_free_tags:
 	blk_mq_free_tag_set(&pbd->tag_set);
+out_free_index:
+	ida_free(&pv_blk_index_ida, pbd->index);
 out_free_pbd:
 	pdev->frontend_priv = NULL;
 	kfree(pbd);
@@ -363,7 +375,7 @@ static void pv_blk_remove(struct pv_device *pdev)
 	pv_blk_stop(pdev);
 	blk_mq_free_tag_set(&pbd->tag_set);
 	/*
-	 * An opener may still hold the disk: pbd and the pv device go in
+	 * An opener may still hold the disk: pbd and the disk's index go in
 	 * pv_blk_free_disk() when the last reference does.
 	 */
 	put_disk(pbd->disk);

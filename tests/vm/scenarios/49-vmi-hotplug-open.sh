@@ -1,7 +1,8 @@
 # A disk the host removes while the guest still holds it open keeps its
 # name and dev_t until the last opener lets go: a disk added meanwhile must
 # get another one (before, it got the same pvb1 and dev_t as the open,
-# dead disk). Once closed, the name is free again.
+# dead disk). Once closed, the name is free again. Then the same for a
+# sysfs unbind and bind of pv_blk while the disk is open.
 #@ kernel: stock
 #@ extra: project
 #@ mdev: yes
@@ -56,4 +57,22 @@ mdev_settle
 check third_disk_reuses_pvb1 test "$(by_size 16384)" = pvb1
 check third_disk_reads dd if=/dev/pvb1 of=/dev/null bs=1M count=4 iflag=direct
 check disk0_untouched dd if=/dev/pvb0 of=/dev/null bs=1M count=4 iflag=direct
+
+# The same through sysfs: pv_blk unbound from a device whose disk is open,
+# then bound again. The pv device stays, so a name derived from it came
+# back as pvb0 with the dead disk's dev_t (before pv_blk had its own index).
+exec 4</dev/pvb0
+old_devt=$(cat /sys/block/pvb0/dev)
+check unbind_with_disk_open sh -c 'echo pvblk0 >/sys/bus/pv/drivers/pv_blk/unbind'
+check unbound_disk_gone wait_for 10 test ! -e /sys/block/pvb0
+check rebind_with_old_disk_open sh -c 'echo pvblk0 >/sys/bus/pv/drivers/pv_blk/bind'
+check rebound_disk_appears wait_for 30 by_size 131072
+mdev_settle
+rebound=$(by_size 131072)
+note "rebound disk: $rebound ($(cat /sys/block/$rebound/dev 2>/dev/null)); the open one was pvb0 ($old_devt)"
+check rebound_disk_not_pvb0 test "$rebound" != pvb0
+check rebound_devt_differs test "$(cat /sys/block/$rebound/dev)" != "$old_devt"
+check rebound_disk_reads dd if=/dev/$rebound of=/dev/null bs=1M count=4 iflag=direct
+check old_disk_gives_nothing sh -c 'n=$(dd bs=4096 count=1 iflag=direct 2>/dev/null <&4 | wc -c); test "$n" -eq 0'
+exec 4<&-
 check_dmesg_clean kernel_log_clean
