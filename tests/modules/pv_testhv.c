@@ -4,9 +4,17 @@
  * hypervisor "pvtest" and one device of each class, whose ops do nothing
  * useful: the point is registration, sysfs, uevents and module autoload on
  * a real kernel, before any real backend exists. Never packaged.
+ *
+ * With blk_mib set, the block device is a RAM disk, and blk_stall (writable
+ * at run time) makes it a host that stopped answering: requests are taken
+ * and never completed until stop(). That is what the front-end's removal
+ * contract is tested against; no real device model can be told to do it.
  */
 #include <linux/math64.h>
 #include <linux/module.h>
+#include <linux/scatterlist.h>
+#include <linux/spinlock.h>
+#include <linux/vmalloc.h>
 #include <asm/tsc.h>
 #include <pv/blk.h>
 #include <pv/clock.h>
@@ -19,6 +27,14 @@ MODULE_PARM_DESC(present, "Pretend the test hypervisor is present (default: fals
 static unsigned int clock_khz;
 module_param(clock_khz, uint, 0444);
 MODULE_PARM_DESC(clock_khz, "Give the clock device a real counter of this frequency in kHz, derived from the TSC, at rating 1 (default: 0, the clock has no counter)");
+
+static unsigned int blk_mib;
+module_param(blk_mib, uint, 0444);
+MODULE_PARM_DESC(blk_mib, "Back the block device with this many MiB of RAM (default: 0, no backing: pv_blk is refused)");
+
+static bool blk_stall;
+module_param(blk_stall, bool, 0644);
+MODULE_PARM_DESC(blk_stall, "Take block requests and never complete them, as a host that stopped answering; stop() fails them (default: false)");
 
 static int pv_testhv_detect(struct pv_hypervisor *hv)
 {
@@ -54,26 +70,94 @@ static struct pv_hypervisor pv_testhv = {
 	.ops	= &pv_testhv_ops,
 };
 
-/* The devices have no backing: any front-end that asks for a config is told so. */
+/*
+ * The RAM disk (blk_mib). Requests taken while blk_stall is set wait on
+ * pv_testhv_blk_stalled, linked through their pv_blk_req::priv, until
+ * stop() fails them.
+ */
+struct pv_testhv_blk_held {
+	struct list_head node;
+	struct pv_blk_req *req;
+};
+
+static u8 *pv_testhv_blk_data;
+static DEFINE_SPINLOCK(pv_testhv_blk_lock);	/* the list below */
+static LIST_HEAD(pv_testhv_blk_stalled);
+
+/* Without blk_mib, any front-end that asks for a config is told there is none. */
 static int pv_testhv_blk_get_config(struct pv_device *pdev,
 				    struct pv_blk_config *cfg)
 {
-	return -ENODEV;
+	if (!pv_testhv_blk_data)
+		return -ENODEV;
+	cfg->capacity = (u64)blk_mib << (20 - SECTOR_SHIFT);
+	cfg->max_segments = 32;
+	cfg->max_hw_sectors = 256;
+	cfg->nr_queues = 1;
+	cfg->queue_depth = 32;
+	cfg->req_priv_size = sizeof(struct pv_testhv_blk_held);
+	return 0;
 }
 
 static int pv_testhv_blk_start(struct pv_device *pdev)
 {
-	return -ENODEV;
+	return pv_testhv_blk_data ? 0 : -ENODEV;
 }
 
 static void pv_testhv_blk_stop(struct pv_device *pdev)
 {
+	struct pv_testhv_blk_held *held, *next;
+	unsigned int n = 0;
+	LIST_HEAD(failed);
+
+	spin_lock_irq(&pv_testhv_blk_lock);
+	list_splice_init(&pv_testhv_blk_stalled, &failed);
+	spin_unlock_irq(&pv_testhv_blk_lock);
+	list_for_each_entry_safe(held, next, &failed, node) {
+		list_del(&held->node);
+		pv_blk_complete(pdev, held->req, BLK_STS_IOERR);
+		n++;
+	}
+	if (n)
+		pr_info("stop: failed %u stalled request%s\n", n, n > 1 ? "s" : "");
 }
 
 static int pv_testhv_blk_queue_rq(struct pv_device *pdev,
 				  struct pv_blk_req *req, bool last)
 {
-	return -EIO;
+	u64 bytes = (u64)req->nr_sectors << SECTOR_SHIFT;
+	u8 *at = pv_testhv_blk_data + ((u64)req->sector << SECTOR_SHIFT);
+	struct pv_testhv_blk_held *held = req->priv;
+	unsigned long flags;
+
+	if (req->sector + req->nr_sectors > (u64)blk_mib << (20 - SECTOR_SHIFT))
+		return -EIO;
+	if (READ_ONCE(blk_stall)) {
+		held->req = req;
+		spin_lock_irqsave(&pv_testhv_blk_lock, flags);
+		list_add_tail(&held->node, &pv_testhv_blk_stalled);
+		spin_unlock_irqrestore(&pv_testhv_blk_lock, flags);
+		return 0;
+	}
+	switch (req->op) {
+	case PV_BLK_OP_READ:
+		if (sg_copy_from_buffer(req->sg, req->nr_sg, at, bytes) != bytes)
+			return -EIO;
+		break;
+	case PV_BLK_OP_WRITE:
+		if (sg_copy_to_buffer(req->sg, req->nr_sg, at, bytes) != bytes)
+			return -EIO;
+		break;
+	case PV_BLK_OP_FLUSH:
+		break;
+	case PV_BLK_OP_DISCARD:
+		memset(at, 0, bytes);
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	pv_blk_complete(pdev, req, BLK_STS_OK);
+	return 0;
 }
 
 static const struct pv_blk_ops pv_testhv_blk_ops = {
@@ -161,9 +245,14 @@ static int __init pv_testhv_init(void)
 {
 	int err;
 
+	if (blk_mib) {
+		pv_testhv_blk_data = vzalloc((size_t)blk_mib << 20);
+		if (!pv_testhv_blk_data)
+			return -ENOMEM;
+	}
 	err = pv_hypervisor_register(&pv_testhv);
 	if (err)
-		return err;
+		goto out_free_data;
 
 	err = pv_testhv_add(PV_CLASS_BLK, &pv_testhv_blk_ops,
 			    PV_BLK_F_FLUSH | PV_BLK_F_DISCARD);
@@ -181,6 +270,8 @@ static int __init pv_testhv_init(void)
 out_remove:
 	pv_testhv_remove_devices();
 	pv_hypervisor_unregister(&pv_testhv);
+out_free_data:
+	vfree(pv_testhv_blk_data);
 	return err;
 }
 
@@ -188,6 +279,7 @@ static void __exit pv_testhv_exit(void)
 {
 	pv_testhv_remove_devices();
 	pv_hypervisor_unregister(&pv_testhv);
+	vfree(pv_testhv_blk_data);
 }
 
 module_init(pv_testhv_init);
