@@ -152,7 +152,11 @@ enum pv_blk_timeout_action {
  *	Required. Process context, may sleep.
  * @stop: quiesce: complete (with an error if need be) every request still
  *	outstanding, then make no more callbacks. Required. Process context,
- *	may sleep; the front-end stops submitting before it calls this.
+ *	may sleep; the front-end stops submitting before it calls this. Must
+ *	not depend on the host answering (reset the device, revoke access):
+ *	the front-end also calls it when the host stopped answering, before
+ *	the disk is gone, and afterwards the host must not touch the pages of
+ *	the requests it failed.
  * @queue_rq: put @req on queue @req->queue. Required. Atomic context (called
  *	from blk-mq dispatch with preemption possibly disabled); must not
  *	sleep. @last is false when more requests follow at once, so the
@@ -162,8 +166,10 @@ enum pv_blk_timeout_action {
  *	request fails at once, complete() is not called).
  * @commit: notify the host of requests queued with @last false. Optional.
  *	Atomic context.
- * @timeout: @req has been outstanding too long. Optional (without it the
- *	timer is reset). Process context (blk-mq timeout work).
+ * @timeout: @req has been outstanding too long. Optional. Process context
+ *	(blk-mq timeout work). Without it, or when it returns RESET_TIMER, a
+ *	bound device waits for the host as long as it takes; once removal has
+ *	begun, the front-end instead marks the device broken and calls @stop.
  *
  * Front-ends call these only through the pv_blk_*() wrappers below, and
  * only while bound to the device. A later minor appends ops; the wrappers

@@ -14,6 +14,7 @@
 #include <linux/blkdev.h>
 #include <linux/idr.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <pv/blk.h>
@@ -43,6 +44,11 @@ static DEFINE_IDA(pv_blk_index_ida);
  * @max_segments: scatterlist entries per request (sized into the pdu)
  * @req_priv_size: bytes of the backend's area after them
  * @config_work: re-reads the configuration after config_changed()
+ * @removing: remove() has begun: a request that times out now means the
+ *	host stopped answering, and ends the wait (pv_blk_mq_timeout())
+ * @stop_lock: serialises stopping the backend between blk-mq's timeout
+ *	work and remove()
+ * @stopped: pv_blk_stop() has been called; under @stop_lock
  */
 struct pv_blk_disk {
 	struct pv_device *pdev;
@@ -52,6 +58,9 @@ struct pv_blk_disk {
 	unsigned int max_segments;
 	unsigned int req_priv_size;
 	struct work_struct config_work;
+	bool removing;
+	struct mutex stop_lock;
+	bool stopped;
 };
 
 /*
@@ -167,7 +176,9 @@ static void pv_blk_mq_commit_rqs(struct blk_mq_hw_ctx *hctx)
 {
 	struct pv_blk_disk *pbd = hctx->queue->queuedata;
 
-	pv_blk_commit(pbd->pdev, hctx->queue_num);
+	/* queue_rq() failed its requests itself; a stopped backend gets no call. */
+	if (!pv_device_is_broken(pbd->pdev))
+		pv_blk_commit(pbd->pdev, hctx->queue_num);
 }
 
 static void pv_blk_mq_complete(struct request *rq)
@@ -177,16 +188,56 @@ static void pv_blk_mq_complete(struct request *rq)
 	blk_mq_end_request(rq, cmd->status);
 }
 
+/*
+ * Fail every outstanding request without the host: no new dispatch (the
+ * queue is quiesced, and a broken device fails queue_rq() once it runs
+ * again), then the backend's stop(), which completes what it still holds
+ * with an error and makes sure the host can no longer touch their pages
+ * (reset, grants revoked). The disk stays; remove() finishes the rest.
+ */
+static void pv_blk_stop_dead_host(struct pv_blk_disk *pbd, const char *why)
+{
+	struct request_queue *q = pbd->disk->queue;
+
+	lockdep_assert_held(&pbd->stop_lock);
+	if (pbd->stopped)
+		return;
+	pv_device_mark_broken(pbd->pdev, why);
+	blk_mq_quiesce_queue(q);
+	pv_blk_stop(pbd->pdev);
+	pbd->stopped = true;
+	blk_mq_unquiesce_queue(q);
+}
+
+/*
+ * A bound device waits for a slow host as long as it takes unless the
+ * backend can abort (pv_blk_ops::timeout): until the host answers, the
+ * request's pages are the host's. Once remove() has begun, a request that
+ * times out instead means the host stopped answering: removal must not
+ * hang on it (del_gendisk() waits for every request), so the backend is
+ * stopped, which fails it and everything else outstanding.
+ */
 static enum blk_eh_timer_return pv_blk_mq_timeout(struct request *rq)
 {
 	struct pv_blk_disk *pbd = rq->q->queuedata;
 	struct pv_blk_cmd *cmd = blk_mq_rq_to_pdu(rq);
+	enum blk_eh_timer_return ret = BLK_EH_DONE;
 
-	dev_warn_ratelimited(&pbd->pdev->dev, "request at sector %llu timed out\n",
+	mutex_lock(&pbd->stop_lock);
+	if (pbd->stopped)
+		goto out;	/* stop() completed it, or is about to */
+	dev_warn_ratelimited(&pbd->pdev->dev, "%s: request at sector %llu timed out\n",
+			     pbd->disk->disk_name,
 			     (unsigned long long)cmd->req.sector);
 	if (pv_blk_timeout(pbd->pdev, &cmd->req) == PV_BLK_TIMEOUT_DONE)
-		return BLK_EH_DONE;
-	return BLK_EH_RESET_TIMER;
+		goto out;
+	if (READ_ONCE(pbd->removing))
+		pv_blk_stop_dead_host(pbd, "a request timed out during removal");
+	else
+		ret = BLK_EH_RESET_TIMER;
+out:
+	mutex_unlock(&pbd->stop_lock);
+	return ret;
 }
 
 static const struct blk_mq_ops pv_blk_mq_ops = {
@@ -298,6 +349,7 @@ static int pv_blk_probe(struct pv_device *pdev)
 	pbd->pdev = pdev;
 	pbd->max_segments = cfg.max_segments;
 	INIT_WORK(&pbd->config_work, pv_blk_config_work);
+	mutex_init(&pbd->stop_lock);
 	pdev->frontend_priv = pbd;
 
 	pbd->tag_set.ops = &pv_blk_mq_ops;
@@ -371,8 +423,22 @@ static void pv_blk_remove(struct pv_device *pdev)
 
 	/* pv_core stopped config_changed() calls before remove. */
 	cancel_work_sync(&pbd->config_work);
+	/*
+	 * del_gendisk() writes back and waits for every request. A healthy
+	 * host completes them (nothing written is lost); one that stopped
+	 * answering is detected by the request timeout (pv_blk_mq_timeout()),
+	 * and a broken device is stopped now, its requests failed at once.
+	 */
+	WRITE_ONCE(pbd->removing, true);
+	if (pv_device_is_broken(pdev)) {
+		mutex_lock(&pbd->stop_lock);
+		pv_blk_stop_dead_host(pbd, "removed while broken");
+		mutex_unlock(&pbd->stop_lock);
+	}
 	del_gendisk(pbd->disk);
-	pv_blk_stop(pdev);
+	/* No request is left, so blk-mq's timeout work no longer runs. */
+	if (!pbd->stopped)
+		pv_blk_stop(pdev);
 	blk_mq_free_tag_set(&pbd->tag_set);
 	/*
 	 * An opener may still hold the disk: pbd and the disk's index go in
