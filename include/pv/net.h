@@ -28,6 +28,10 @@
 #define PV_NET_F_MQ		BIT_ULL(6)	/* more than one queue pair */
 #define PV_NET_F_MTU		BIT_ULL(7)	/* MTU can be changed */
 
+/* pv_net_ops::set_rx_mode() flags (pv ABI 3.2). */
+#define PV_NET_RX_PROMISC	BIT(0)	/* every frame, whatever its address */
+#define PV_NET_RX_ALLMULTI	BIT(1)	/* every multicast frame */
+
 /*
  * PV_NET_F_TX_CSUM is NETIF_F_HW_CSUM: the backend takes CHECKSUM_PARTIAL
  * packets with any csum_start/csum_offset and falls back to
@@ -134,6 +138,32 @@ struct pv_net_callbacks {
  *	the device sends from and receives for, open or closed. Optional
  *	(since pv ABI 3.1): without it the address cannot change. Process
  *	context, RTNL held.
+ * @set_rx_mode: make the device deliver, besides frames to its own address
+ *	and broadcasts, every frame (@flags has PV_NET_RX_PROMISC), every
+ *	multicast frame (PV_NET_RX_ALLMULTI), or the multicast frames to the
+ *	@mc_count addresses at @mc_list (ETH_ALEN bytes each; the list is the
+ *	front-end's, valid during the call only). A backend whose device has
+ *	room for fewer addresses delivers all multicast frames instead.
+ *	The mode lasts until close(): open() and reset() start from the
+ *	device's own filter (what it did before pv ABI 3.2), and the
+ *	front-end calls set_rx_mode() again after each; a call while closed
+ *	may be ignored. Optional (since pv ABI 3.2): without it the device
+ *	always filters its own way (no promiscuous mode). Process context,
+ *	RTNL held, may sleep: pv_net calls it from a work item that
+ *	ndo_set_rx_mode (atomic, under the address list lock) schedules, so
+ *	the device follows a change shortly after the stack made it, with the
+ *	state current when the work runs.
+ * @reset: recover a device whose tx queue stopped making progress (the tx
+ *	watchdog fired): discard every packet in flight and every rx buffer,
+ *	reset the device, and set the rings up again as open() does, with the
+ *	same queue pairs and MTU; report the carrier through link_changed()
+ *	again. Returns 0, or a negative errno with the device left closed as
+ *	after close() (pv_net then takes the interface down). Optional (since
+ *	pv ABI 3.2): without it pv_net has no tx watchdog (no ndo_tx_timeout).
+ *	Process context, RTNL held, may sleep: pv_net calls it from a work
+ *	item that ndo_tx_timeout (softirq, tx locks held) schedules, only
+ *	while open, with NAPI disabled and the tx queues stopped; callbacks
+ *	may start again before it returns.
  *
  * A later minor appends ops; the wrappers treat an op beyond the backend's
  * table (pv_device::ops_size) as absent.
@@ -155,6 +185,11 @@ struct pv_net_ops {
 	/* pv ABI 3.1 */
 	PV_ABI_EXTEND(int (*set_mac_address)(struct pv_device *pdev,
 					     const u8 *mac))
+	/* pv ABI 3.2 */
+	PV_ABI_EXTEND(int (*set_rx_mode)(struct pv_device *pdev,
+					 unsigned int flags, const u8 *mc_list,
+					 unsigned int mc_count))
+	PV_ABI_EXTEND(int (*reset)(struct pv_device *pdev))
 };
 
 #define pv_net_has_op(pdev, op)						\
@@ -240,6 +275,34 @@ static inline int pv_net_set_mac_address(struct pv_device *pdev,
 	if (!pv_net_can_set_mac_address(pdev))
 		return -EOPNOTSUPP;
 	return pdev->ops.net->set_mac_address(pdev, mac);
+}
+
+static inline bool pv_net_can_set_rx_mode(struct pv_device *pdev)
+{
+	return pv_net_has_op(pdev, set_rx_mode);
+}
+
+static inline int pv_net_set_rx_mode(struct pv_device *pdev,
+				     unsigned int flags, const u8 *mc_list,
+				     unsigned int mc_count)
+{
+	might_sleep();
+	if (!pv_net_can_set_rx_mode(pdev))
+		return -EOPNOTSUPP;
+	return pdev->ops.net->set_rx_mode(pdev, flags, mc_list, mc_count);
+}
+
+static inline bool pv_net_can_reset(struct pv_device *pdev)
+{
+	return pv_net_has_op(pdev, reset);
+}
+
+static inline int pv_net_reset(struct pv_device *pdev)
+{
+	might_sleep();
+	if (!pv_net_can_reset(pdev))
+		return -EOPNOTSUPP;
+	return pdev->ops.net->reset(pdev);
 }
 
 static inline int pv_net_get_stats_count(struct pv_device *pdev)

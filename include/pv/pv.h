@@ -33,7 +33,7 @@
  * with read as absent.
  */
 #define PV_ABI_MAJOR		3
-#define PV_ABI_MINOR		1
+#define PV_ABI_MINOR		2
 #define PV_ABI(major, minor)	(((major) << 16) | (minor))
 #define PV_ABI_VERSION		PV_ABI(PV_ABI_MAJOR, PV_ABI_MINOR)
 #define PV_ABI_VERSION_MAJOR(v)	((v) >> 16)

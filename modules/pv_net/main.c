@@ -70,6 +70,10 @@ static const char *const pv_net_queue_stats[] = {
  * @speed: last link speed the backend reported, Mb/s
  * @up: the backend's queues are open and NAPI enabled; written under RTNL,
  *	read locklessly by tx_wake()
+ * @rx_mode_work: hands the rx mode to the backend (set_rx_mode), which
+ *	may sleep; scheduled by ndo_set_rx_mode, which may not
+ * @reset_work: resets the device (reset) after a tx timeout; scheduled by
+ *	ndo_tx_timeout
  * @nr_queues: queue pairs
  * @queues: @nr_queues of them
  */
@@ -81,6 +85,8 @@ struct pv_net {
 	u16 tx_ring_size;
 	u32 speed;
 	bool up;
+	struct work_struct rx_mode_work;
+	struct work_struct reset_work;
 	u16 nr_queues;
 	struct pv_net_queue queues[];
 };
@@ -195,6 +201,18 @@ static int pv_net_napi_poll(struct napi_struct *napi, int budget)
 	return min(done, budget);
 }
 
+/*
+ * Have pv_net_rx_mode_work() pass the interface's rx mode to the device.
+ * Any context. A backend built before pv ABI 3.2 has no set_rx_mode: its
+ * device filters as it always did, and promiscuous or multicast changes do
+ * not reach it.
+ */
+static void pv_net_queue_rx_mode(struct pv_net *pn)
+{
+	if (pv_net_can_set_rx_mode(pn->pdev))
+		schedule_work(&pn->rx_mode_work);
+}
+
 /* Start the backend's queues and NAPI. RTNL held. */
 static int pv_net_up(struct pv_net *pn)
 {
@@ -212,6 +230,8 @@ static int pv_net_up(struct pv_net *pn)
 	}
 	WRITE_ONCE(pn->up, true);
 	netif_tx_start_all_queues(pn->netdev);
+	/* The device starts from its own filter: give it the interface's. */
+	pv_net_queue_rx_mode(pn);
 	return 0;
 }
 
@@ -349,6 +369,107 @@ static int pv_net_ndo_set_mac_address(struct net_device *netdev, void *p)
 	return 0;
 }
 
+/*
+ * The device's receive filter follows the interface's flags and multicast
+ * list (pv ABI 3.2). ndo_set_rx_mode runs in atomic context under the
+ * address list lock and set_rx_mode may sleep, so the work hands over the
+ * state current when it runs: changes in between fold into one call.
+ */
+static void pv_net_rx_mode_work(struct work_struct *work)
+{
+	struct pv_net *pn = container_of(work, struct pv_net, rx_mode_work);
+	struct net_device *netdev = pn->netdev;
+	struct netdev_hw_addr *ha;
+	unsigned int flags = 0, n = 0, i = 0;
+	u8 *list = NULL;
+	int err;
+
+	rtnl_lock();
+	/* Unregistering: the device keeps whatever it had. */
+	if (netdev->reg_state != NETREG_REGISTERED)
+		goto out;
+	if (netdev->flags & IFF_PROMISC)
+		flags |= PV_NET_RX_PROMISC;
+	if (netdev->flags & IFF_ALLMULTI)
+		flags |= PV_NET_RX_ALLMULTI;
+	netif_addr_lock_bh(netdev);
+	n = netdev_mc_count(netdev);
+	if (n)
+		list = kmalloc_array(n, ETH_ALEN, GFP_ATOMIC);
+	if (list)
+		netdev_for_each_mc_addr(ha, netdev)
+			memcpy(list + ETH_ALEN * i++, ha->addr, ETH_ALEN);
+	netif_addr_unlock_bh(netdev);
+	if (n && !list) {
+		/* More frames than asked for rather than fewer. */
+		flags |= PV_NET_RX_ALLMULTI;
+		n = 0;
+	}
+	err = pv_net_set_rx_mode(pn->pdev, flags, list, n);
+	if (err)
+		netdev_err(netdev, "the device refused rx mode %#x with %u multicast addresses: %d\n",
+			   flags, n, err);
+	kfree(list);
+out:
+	rtnl_unlock();
+}
+
+/* ndo_set_rx_mode: atomic, under the address list lock. */
+static void pv_net_ndo_set_rx_mode(struct net_device *netdev)
+{
+	pv_net_queue_rx_mode(netdev_priv(netdev));
+}
+
+/*
+ * After a tx timeout (pv ABI 3.2): the backend's reset with NAPI and tx
+ * stopped, then a poll of every queue, which answers any schedule() the
+ * backend made while NAPI was disabled and unmasks the interrupts.
+ */
+static void pv_net_reset_work(struct work_struct *work)
+{
+	struct pv_net *pn = container_of(work, struct pv_net, reset_work);
+	struct net_device *netdev = pn->netdev;
+	int err, i;
+
+	rtnl_lock();
+	if (!pn->up || pv_device_is_broken(pn->pdev))
+		goto out;
+	netdev_warn(netdev, "tx timeout: resetting the device\n");
+	WRITE_ONCE(pn->up, false);
+	for (i = 0; i < pn->nr_queues; i++)
+		napi_disable(&pn->queues[i].napi);
+	netif_tx_disable(netdev);
+	err = pv_net_reset(pn->pdev);
+	if (err) {
+		/* The backend closed the device; pv_net_down() has nothing to do. */
+		netdev_err(netdev, "cannot reset the device: %d; taking the interface down\n",
+			   err);
+		netif_carrier_off(netdev);
+		dev_close(netdev);
+		goto out;
+	}
+	for (i = 0; i < pn->nr_queues; i++)
+		napi_enable(&pn->queues[i].napi);
+	WRITE_ONCE(pn->up, true);
+	local_bh_disable();
+	for (i = 0; i < pn->nr_queues; i++)
+		napi_schedule(&pn->queues[i].napi);
+	local_bh_enable();
+	netif_tx_wake_all_queues(netdev);
+	pv_net_queue_rx_mode(pn);
+out:
+	rtnl_unlock();
+}
+
+/* Softirq, tx locks held: the reset sleeps. Only with the reset op. */
+static void pv_net_ndo_tx_timeout(struct net_device *netdev,
+				  unsigned int queue)
+{
+	struct pv_net *pn = netdev_priv(netdev);
+
+	schedule_work(&pn->reset_work);
+}
+
 static void pv_net_get_stats64(struct net_device *netdev,
 			       struct rtnl_link_stats64 *s)
 {
@@ -379,15 +500,28 @@ static void pv_net_get_stats64(struct net_device *netdev,
 	}
 }
 
+#define PV_NET_NETDEV_OPS						\
+	.ndo_open		= pv_net_ndo_open,			\
+	.ndo_stop		= pv_net_ndo_stop,			\
+	.ndo_start_xmit		= pv_net_start_xmit,			\
+	.ndo_change_mtu		= pv_net_change_mtu,			\
+	.ndo_set_features	= pv_net_ndo_set_features,		\
+	.ndo_set_mac_address	= pv_net_ndo_set_mac_address,		\
+	.ndo_set_rx_mode	= pv_net_ndo_set_rx_mode,		\
+	.ndo_get_stats64	= pv_net_get_stats64,			\
+	.ndo_validate_addr	= eth_validate_addr
+
+/*
+ * Two tables: ndo_tx_timeout arms the stack's tx watchdog, which a device
+ * without the reset op (built before pv ABI 3.2) never had.
+ */
 static const struct net_device_ops pv_net_netdev_ops = {
-	.ndo_open		= pv_net_ndo_open,
-	.ndo_stop		= pv_net_ndo_stop,
-	.ndo_start_xmit		= pv_net_start_xmit,
-	.ndo_change_mtu		= pv_net_change_mtu,
-	.ndo_set_features	= pv_net_ndo_set_features,
-	.ndo_set_mac_address	= pv_net_ndo_set_mac_address,
-	.ndo_get_stats64	= pv_net_get_stats64,
-	.ndo_validate_addr	= eth_validate_addr,
+	PV_NET_NETDEV_OPS,
+};
+
+static const struct net_device_ops pv_net_netdev_ops_reset = {
+	PV_NET_NETDEV_OPS,
+	.ndo_tx_timeout		= pv_net_ndo_tx_timeout,
 };
 
 /* ---- ethtool ------------------------------------------------------------- */
@@ -626,7 +760,8 @@ static int pv_net_probe(struct pv_device *pdev)
 	pn->tx_ring_size = cfg.tx_ring_size;
 	pn->speed = cfg.speed;
 
-	netdev->netdev_ops = &pv_net_netdev_ops;
+	netdev->netdev_ops = pv_net_can_reset(pdev) ? &pv_net_netdev_ops_reset :
+						     &pv_net_netdev_ops;
 	netdev->ethtool_ops = &pv_net_ethtool_ops;
 	eth_hw_addr_set(netdev, cfg.mac);
 	if (pv_net_can_set_mac_address(pdev))
@@ -654,6 +789,8 @@ static int pv_net_probe(struct pv_device *pdev)
 		u64_stats_init(&q->tx_syncp);
 		netif_napi_add(netdev, &q->napi, pv_net_napi_poll);
 	}
+	INIT_WORK(&pn->rx_mode_work, pv_net_rx_mode_work);
+	INIT_WORK(&pn->reset_work, pv_net_reset_work);
 	netif_carrier_off(netdev);
 	pdev->frontend_priv = pn;
 
@@ -677,6 +814,8 @@ static int pv_net_probe(struct pv_device *pdev)
 
 out_unregister:
 	unregister_netdev(netdev);
+	cancel_work_sync(&pn->rx_mode_work);
+	cancel_work_sync(&pn->reset_work);
 out_free:
 	for (i = 0; i < pn->nr_queues; i++)
 		netif_napi_del(&pn->queues[i].napi);
@@ -703,6 +842,9 @@ static void pv_net_remove(struct pv_device *pdev)
 			    netdev->perm_addr);
 	unregister_netdevice(netdev);
 	rtnl_unlock();
+	/* They take RTNL: not under it. Once unregistered they do nothing. */
+	cancel_work_sync(&pn->rx_mode_work);
+	cancel_work_sync(&pn->reset_work);
 	for (i = 0; i < pn->nr_queues; i++)
 		netif_napi_del(&pn->queues[i].napi);
 	pdev->frontend_priv = NULL;
