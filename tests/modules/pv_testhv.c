@@ -36,6 +36,49 @@ static bool blk_stall;
 module_param(blk_stall, bool, 0644);
 MODULE_PARM_DESC(blk_stall, "Take block requests and never complete them, as a host that stopped answering; stop() fails them (default: false)");
 
+static bool blk_refuse_flush;
+module_param(blk_refuse_flush, bool, 0644);
+MODULE_PARM_DESC(blk_refuse_flush, "Answer every flush with BLK_STS_NOTSUPP although the disk offers a write cache, as a host that cannot flush it (default: false)");
+
+static struct pv_device *pv_testhv_devs[PV_CLASS_MAX];
+static u64 pv_testhv_blk_features = PV_BLK_F_FLUSH | PV_BLK_F_DISCARD;
+
+/*
+ * blk_features: the block device's PV_BLK_F_* bits. Written at run time, it
+ * is a host that changed what the disk can do: the new bits are set and the
+ * front-end told (pv_device_config_changed()). Writes are serialised by
+ * the module's parameter lock.
+ */
+static int pv_testhv_blk_features_set(const char *val,
+				      const struct kernel_param *kp)
+{
+	struct pv_device *pdev = pv_testhv_devs[PV_CLASS_BLK];
+	u64 f;
+	int err;
+
+	err = kstrtou64(val, 0, &f);
+	if (err)
+		return err;
+	pv_testhv_blk_features = f;
+	if (pdev && device_is_registered(&pdev->dev)) {
+		pv_device_set_features(pdev, f);
+		pv_device_config_changed(pdev);
+	}
+	return 0;
+}
+
+static int pv_testhv_blk_features_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "0x%llx\n", pv_testhv_blk_features);
+}
+
+static const struct kernel_param_ops pv_testhv_blk_features_ops = {
+	.set	= pv_testhv_blk_features_set,
+	.get	= pv_testhv_blk_features_get,
+};
+module_param_cb(blk_features, &pv_testhv_blk_features_ops, NULL, 0644);
+MODULE_PARM_DESC(blk_features, "The block device's PV_BLK_F_* bits; written at run time, a host that changed them (default: 0xa, flush and discard)");
+
 static int pv_testhv_detect(struct pv_hypervisor *hv)
 {
 	if (!present) {
@@ -95,6 +138,7 @@ static int pv_testhv_blk_get_config(struct pv_device *pdev,
 	cfg->max_hw_sectors = 256;
 	cfg->nr_queues = 1;
 	cfg->queue_depth = 32;
+	cfg->max_discard_sectors = cfg->capacity;
 	cfg->req_priv_size = sizeof(struct pv_testhv_blk_held);
 	return 0;
 }
@@ -130,7 +174,9 @@ static int pv_testhv_blk_queue_rq(struct pv_device *pdev,
 	struct pv_testhv_blk_held *held = req->priv;
 	unsigned long flags;
 
-	if (req->sector + req->nr_sectors > (u64)blk_mib << (20 - SECTOR_SHIFT))
+	/* A flush has no sector (blk-mq leaves it at -1). */
+	if (req->op != PV_BLK_OP_FLUSH &&
+	    req->sector + req->nr_sectors > (u64)blk_mib << (20 - SECTOR_SHIFT))
 		return -EIO;
 	if (READ_ONCE(blk_stall)) {
 		held->req = req;
@@ -149,6 +195,10 @@ static int pv_testhv_blk_queue_rq(struct pv_device *pdev,
 			return -EIO;
 		break;
 	case PV_BLK_OP_FLUSH:
+		if (READ_ONCE(blk_refuse_flush)) {
+			pv_blk_complete(pdev, req, BLK_STS_NOTSUPP);
+			return 0;
+		}
 		break;
 	case PV_BLK_OP_DISCARD:
 		memset(at, 0, bytes);
@@ -205,8 +255,6 @@ static const struct pv_clock_ops pv_testhv_clock_ops = {
 	.read		= pv_testhv_clock_read,
 };
 
-static struct pv_device *pv_testhv_devs[PV_CLASS_MAX];
-
 static int __pv_testhv_add(u32 class, const void *ops, u32 ops_size,
 			   u64 features)
 {
@@ -255,7 +303,7 @@ static int __init pv_testhv_init(void)
 		goto out_free_data;
 
 	err = pv_testhv_add(PV_CLASS_BLK, &pv_testhv_blk_ops,
-			    PV_BLK_F_FLUSH | PV_BLK_F_DISCARD);
+			    pv_testhv_blk_features);
 	if (err)
 		goto out_remove;
 	err = pv_testhv_add(PV_CLASS_NET, &pv_testhv_net_ops, PV_NET_F_TX_CSUM);
