@@ -179,6 +179,51 @@ compat_blk_mq_alloc_disk(struct blk_mq_tag_set *set, struct queue_limits *lim,
 	return disk;
 #endif
 }
+
+/*
+ * Change the discard and write-zeroes limits and the features of a live
+ * queue, as the host changed them: what @lim says for those, nothing else.
+ * Before 6.9 the setters; from 6.9 a limits update (6.9 and 6.10 still set
+ * the features as flags); from 6.11 the features are limits too, and the
+ * queue is frozen around the commit (6.14 has a helper that does both).
+ * Process context.
+ */
+static inline int compat_blk_update_limits(struct request_queue *q,
+					   const struct queue_limits *lim,
+					   const struct compat_blk_features *f)
+{
+#ifdef PV_COMPAT_BLK_LIMITS_SETTERS
+	blk_queue_max_discard_sectors(q, lim->max_hw_discard_sectors);
+	q->limits.discard_granularity = lim->discard_granularity;
+	blk_queue_max_write_zeroes_sectors(q, lim->max_write_zeroes_sectors);
+	compat_blk_queue_features(q, f);
+	return 0;
+#else
+	struct queue_limits new = queue_limits_start_update(q);
+	int err;
+
+	new.max_hw_discard_sectors = lim->max_hw_discard_sectors;
+	new.discard_granularity = lim->discard_granularity;
+	new.max_write_zeroes_sectors = lim->max_write_zeroes_sectors;
+#ifdef PV_COMPAT_BLK_NO_FEATURES
+	err = queue_limits_commit_update(q, &new);
+	if (!err)
+		compat_blk_queue_features(q, f);
+#else
+	new.features &= ~(BLK_FEAT_WRITE_CACHE | BLK_FEAT_FUA |
+			  BLK_FEAT_ROTATIONAL);
+	compat_blk_lim_features(&new, f);
+#ifdef PV_COMPAT_BLK_NO_COMMIT_FROZEN
+	blk_mq_freeze_queue(q);
+	err = queue_limits_commit_update(q, &new);
+	blk_mq_unfreeze_queue(q);
+#else
+	err = queue_limits_commit_update_frozen(q, &new);
+#endif
+#endif
+	return err;
+#endif
+}
 #endif /* !PV_COMPAT_NO_BLK_MQ_ALLOC_DISK */
 
 /* BLK_STS_NEXUS was renamed BLK_STS_RESV_CONFLICT in 6.5. */

@@ -48,6 +48,10 @@ has linux/blk-mq.h 'define blk_mq_alloc_disk\(set, lim, queuedata\)' ||
 	echo -DPV_COMPAT_BLK_LIMITS_SETTERS
 has linux/blkdev.h 'define BLK_FEAT_WRITE_CACHE' ||
 	echo -DPV_COMPAT_BLK_NO_FEATURES
+# 6.14 added queue_limits_commit_update_frozen() (and changed what
+# blk_mq_freeze_queue() returns); 6.11-6.13 freeze around the commit.
+has linux/blkdev.h 'queue_limits_commit_update_frozen\(' ||
+	echo -DPV_COMPAT_BLK_NO_COMMIT_FROZEN
 # asm/cpuid/api.h holds cpuid() since 6.15; asm/processor.h stopped
 # including it in 7.2.
 [ -f "$src/arch/x86/include/asm/cpuid/api.h" ] &&

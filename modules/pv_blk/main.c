@@ -263,30 +263,6 @@ static const struct pv_blk_callbacks pv_blk_callbacks = {
 	.complete = pv_blk_done,
 };
 
-static void pv_blk_config_work(struct work_struct *work)
-{
-	struct pv_blk_disk *pbd = container_of(work, struct pv_blk_disk,
-					       config_work);
-	struct pv_blk_config cfg;
-
-	if (pv_blk_get_config(pbd->pdev, &cfg))
-		return;
-	if (get_capacity(pbd->disk) != cfg.capacity) {
-		dev_info(&pbd->pdev->dev, "%s: capacity %llu -> %llu sectors\n",
-			 pbd->disk->disk_name,
-			 (unsigned long long)get_capacity(pbd->disk), cfg.capacity);
-		set_capacity_and_notify(pbd->disk, cfg.capacity);
-	}
-	set_disk_ro(pbd->disk, !!(READ_ONCE(pbd->pdev->features) & PV_BLK_F_RO));
-}
-
-static void pv_blk_config_changed(struct pv_device *pdev)
-{
-	struct pv_blk_disk *pbd = pdev->frontend_priv;
-
-	schedule_work(&pbd->config_work);
-}
-
 static void pv_blk_limits(const struct pv_blk_config *cfg, u64 features,
 			  struct queue_limits *lim,
 			  struct compat_blk_features *feat)
@@ -311,6 +287,44 @@ static void pv_blk_limits(const struct pv_blk_config *cfg, u64 features,
 	feat->write_cache = features & PV_BLK_F_FLUSH;
 	feat->fua = (features & PV_BLK_F_FLUSH) && (features & PV_BLK_F_FUA);
 	feat->rotational = features & PV_BLK_F_ROTATIONAL;
+}
+
+/*
+ * The host changed the disk (config_changed()): apply
+ * its size, read-only flag, cache, FUA, discard and write-zeroes anew.
+ * Block sizes and queue shapes are fixed for the life of the disk.
+ */
+static void pv_blk_config_work(struct work_struct *work)
+{
+	struct pv_blk_disk *pbd = container_of(work, struct pv_blk_disk,
+					       config_work);
+	struct compat_blk_features feat;
+	struct queue_limits lim;
+	struct pv_blk_config cfg;
+	u64 f = READ_ONCE(pbd->pdev->features);
+	int err;
+
+	if (pv_blk_get_config(pbd->pdev, &cfg))
+		return;
+	if (get_capacity(pbd->disk) != cfg.capacity) {
+		dev_info(&pbd->pdev->dev, "%s: capacity %llu -> %llu sectors\n",
+			 pbd->disk->disk_name,
+			 (unsigned long long)get_capacity(pbd->disk), cfg.capacity);
+		set_capacity_and_notify(pbd->disk, cfg.capacity);
+	}
+	set_disk_ro(pbd->disk, !!(f & PV_BLK_F_RO));
+	pv_blk_limits(&cfg, f, &lim, &feat);
+	err = compat_blk_update_limits(pbd->disk->queue, &lim, &feat);
+	if (err)
+		dev_err(&pbd->pdev->dev, "%s: cannot apply the host's new features: %d\n",
+			pbd->disk->disk_name, err);
+}
+
+static void pv_blk_config_changed(struct pv_device *pdev)
+{
+	struct pv_blk_disk *pbd = pdev->frontend_priv;
+
+	schedule_work(&pbd->config_work);
 }
 
 static int pv_blk_probe(struct pv_device *pdev)
