@@ -49,6 +49,9 @@ static DEFINE_IDA(pv_blk_index_ida);
  * @stop_lock: serialises stopping the backend between blk-mq's timeout
  *	work and remove()
  * @stopped: pv_blk_stop() has been called; under @stop_lock
+ * @flush_refused: the host answered a flush with BLK_STS_NOTSUPP: the
+ *	write cache (and FUA) stay off whatever its features say; set once,
+ *	from any context
  */
 struct pv_blk_disk {
 	struct pv_device *pdev;
@@ -61,6 +64,7 @@ struct pv_blk_disk {
 	bool removing;
 	struct mutex stop_lock;
 	bool stopped;
+	bool flush_refused;
 };
 
 /*
@@ -247,6 +251,21 @@ static const struct blk_mq_ops pv_blk_mq_ops = {
 	.timeout	= pv_blk_mq_timeout,
 };
 
+/*
+ * A host that offered a write cache and then refuses to flush it has none
+ * it can flush: as xen-blkfront does, turn the cache off rather than fail
+ * this flush and every later one (jbd2 aborts the journal on the first).
+ */
+static blk_status_t pv_blk_flush_refused(struct pv_blk_disk *pbd)
+{
+	if (!xchg(&pbd->flush_refused, true)) {
+		dev_warn(&pbd->pdev->dev, "%s: host refused a cache flush: write cache off\n",
+			 pbd->disk->disk_name);
+		schedule_work(&pbd->config_work);
+	}
+	return BLK_STS_OK;
+}
+
 /* pv_blk_callbacks::complete: any context. */
 static void pv_blk_done(struct pv_device *pdev, struct pv_blk_req *req,
 			blk_status_t status)
@@ -254,6 +273,8 @@ static void pv_blk_done(struct pv_device *pdev, struct pv_blk_req *req,
 	struct pv_blk_cmd *cmd = pv_blk_cmd_of(req);
 	struct request *rq = blk_mq_rq_from_pdu(cmd);
 
+	if (unlikely(status == BLK_STS_NOTSUPP) && req->op == PV_BLK_OP_FLUSH)
+		status = pv_blk_flush_refused(pdev->frontend_priv);
 	cmd->status = status;
 	if (likely(!blk_should_fake_timeout(rq->q)))
 		blk_mq_complete_request(rq);
@@ -289,8 +310,18 @@ static void pv_blk_limits(const struct pv_blk_config *cfg, u64 features,
 	feat->rotational = features & PV_BLK_F_ROTATIONAL;
 }
 
+/* What the host offers now, less what it has shown it cannot do. */
+static u64 pv_blk_features(struct pv_blk_disk *pbd)
+{
+	u64 f = READ_ONCE(pbd->pdev->features);
+
+	if (READ_ONCE(pbd->flush_refused))
+		f &= ~(PV_BLK_F_FLUSH | PV_BLK_F_FUA);
+	return f;
+}
+
 /*
- * The host changed the disk (config_changed()): apply
+ * The host changed the disk (config_changed()), or refused a flush: apply
  * its size, read-only flag, cache, FUA, discard and write-zeroes anew.
  * Block sizes and queue shapes are fixed for the life of the disk.
  */
@@ -301,7 +332,7 @@ static void pv_blk_config_work(struct work_struct *work)
 	struct compat_blk_features feat;
 	struct queue_limits lim;
 	struct pv_blk_config cfg;
-	u64 f = READ_ONCE(pbd->pdev->features);
+	u64 f = pv_blk_features(pbd);
 	int err;
 
 	if (pv_blk_get_config(pbd->pdev, &cfg))
@@ -453,6 +484,8 @@ static void pv_blk_remove(struct pv_device *pdev)
 	/* No request is left, so blk-mq's timeout work no longer runs. */
 	if (!pbd->stopped)
 		pv_blk_stop(pdev);
+	/* A flush refused during del_gendisk() may have queued it again. */
+	cancel_work_sync(&pbd->config_work);
 	blk_mq_free_tag_set(&pbd->tag_set);
 	/*
 	 * An opener may still hold the disk: pbd and the disk's index go in
