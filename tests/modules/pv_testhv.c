@@ -10,6 +10,7 @@
  * and never completed until stop(). That is what the front-end's removal
  * contract is tested against; no real device model can be told to do it.
  */
+#include <linux/blkdev.h>
 #include <linux/math64.h>
 #include <linux/module.h>
 #include <linux/scatterlist.h>
