@@ -14,7 +14,9 @@
  * larger than a head buffer) with their completion ring, tx checksum
  * offload, TSO, scatter-gather, rx checksum validation, MTU 60..9000,
  * MSI-X (one vector for the queue pair, one for events) or MSI or INTx
- * (one shared vector), per-vector masking, link events.
+ * (one shared vector), per-vector masking, link events, the MAC address,
+ * the rx filter (promiscuous, all-multicast, a table of multicast
+ * addresses) and a reset after a tx timeout.
  *
  * The device is not trusted: every completion is checked by
  * vmxnet3_proto.c against what was posted before anything it names is
@@ -51,6 +53,13 @@ MODULE_PARM_DESC(vmxnet3, "Drive VMXNET3 NICs no other driver has bound (default
 #define VMX3_RX_BODY_RING_MIN	32	/* ring 1 when frames fit a head buffer */
 #define VMX3_RX_HEAD_MAX	3072	/* largest head buffer */
 #define VMX3_RX_HEAD_JUMBO	2048	/* head buffer when frames do not fit */
+
+/*
+ * Multicast addresses the filter table holds; an interface in more groups
+ * receives all multicast frames (rx mode ALL_MULTI) instead.
+ */
+#define VMX3_MF_TABLE_MAX	64
+#define VMX3_MF_TABLE_BYTES	(VMX3_MF_TABLE_MAX * ETH_ALEN)
 
 /*
  * Free descriptors kept for the next skb before the queue stops: its linear
@@ -203,6 +212,9 @@ struct vmx3_counters {
  * @tqd: tx queue descriptor, followed by @rqd in one DMA-coherent block
  * @rqd: rx queue descriptor
  * @qdesc_dma: bus address of the queue descriptors (MiscConf.queue_desc_pa)
+ * @mf_table: the multicast filter table (RxFilterConf.mf_table_pa),
+ *	VMX3_MF_TABLE_MAX addresses, DMA-coherent; written under RTNL
+ * @mf_table_dma: its bus address
  * @mac: the MAC address the device uses: @perm_mac until pv_net sets
  *	another (RTNL)
  * @perm_mac: the address the device had at probe, given back at remove
@@ -234,6 +246,8 @@ struct vmx3_adapter {
 	struct vmx3_tx_queue_desc *tqd;
 	struct vmx3_rx_queue_desc *rqd;
 	dma_addr_t qdesc_dma;
+	u8 *mf_table;
+	dma_addr_t mf_table_dma;
 	u8 mac[ETH_ALEN];
 	u8 perm_mac[ETH_ALEN];
 	int nvecs;
@@ -1135,8 +1149,9 @@ static void vmx3_fill_shared(struct vmx3_adapter *a)
 	ic->intr_ctrl = cpu_to_le32(VMX3_IC_DISABLE_ALL);
 
 	/*
-	 * No filtering beyond our address: broadcast and all multicast, any
-	 * VLAN (pv_net does not offload VLAN filtering).
+	 * Until pv_net passes the interface's rx mode (set_rx_mode, after
+	 * every open): our address, broadcast and all multicast, any VLAN
+	 * (pv_net does not offload VLAN filtering).
 	 */
 	s->dev_read.rx_filter_conf.rx_mode =
 		cpu_to_le32(VMX3_RXM_UCAST | VMX3_RXM_BCAST | VMX3_RXM_ALL_MULTI);
@@ -1355,6 +1370,58 @@ static int vmx3_set_mac_address(struct pv_device *pdev, const u8 *mac)
 	return 0;
 }
 
+/*
+ * pv ABI 3.2. The device filters by RxFilterConf: rx mode bits, and the
+ * multicast table it copies on UPDATE_MAC_FILTERS (as it reads the mode
+ * on UPDATE_RX_MODE). open() starts from vmx3_fill_shared()'s mode and
+ * pv_net calls again after it, so a call while closed has nothing to do.
+ */
+static int vmx3_set_rx_mode(struct pv_device *pdev, unsigned int flags,
+			    const u8 *mc_list, unsigned int mc_count)
+{
+	struct vmx3_adapter *a = pdev->backend_priv;
+	struct vmx3_rx_filter_conf *rf = &a->shared->dev_read.rx_filter_conf;
+	u32 mode = VMX3_RXM_UCAST | VMX3_RXM_BCAST;
+	unsigned int n = 0;
+
+	ASSERT_RTNL();
+	if (!a->open)
+		return 0;
+	if (flags & PV_NET_RX_PROMISC)
+		mode |= VMX3_RXM_PROMISC;
+	if ((flags & PV_NET_RX_ALLMULTI) || mc_count > VMX3_MF_TABLE_MAX) {
+		mode |= VMX3_RXM_ALL_MULTI;
+	} else if (mc_count) {
+		mode |= VMX3_RXM_MCAST;
+		n = mc_count;
+		memcpy(a->mf_table, mc_list, n * ETH_ALEN);
+	}
+	rf->mf_table_pa = cpu_to_le64(a->mf_table_dma);
+	rf->mf_table_len = cpu_to_le16(n * ETH_ALEN);
+	vmx3_cmd(a, VMX3_CMD_UPDATE_MAC_FILTERS);
+	rf->rx_mode = cpu_to_le32(mode);
+	vmx3_cmd(a, VMX3_CMD_UPDATE_RX_MODE);
+	return 0;
+}
+
+/*
+ * pv ABI 3.2: the tx watchdog fired. Reset the way every close and open
+ * does (quiesce, reset, free the rings; new rings, activate), after
+ * logging what the device says about its tx queue.
+ */
+static int vmx3_reset(struct pv_device *pdev)
+{
+	struct vmx3_adapter *a = pdev->backend_priv;
+
+	ASSERT_RTNL();
+	vmx3_cmd(a, VMX3_CMD_GET_QUEUE_STATUS);
+	dev_warn(&a->pci->dev, "tx timeout with %u descriptors in flight (device: tx stopped %u, error %#x); resetting\n",
+		 a->txq.in_flight, a->tqd->status.stopped,
+		 le32_to_cpu(a->tqd->status.error));
+	vmx3_close(pdev);
+	return vmx3_open(pdev, 1, a->mtu);
+}
+
 static const struct pv_net_ops vmx3_net_ops = {
 	.get_config		= vmx3_get_config,
 	.open			= vmx3_open,
@@ -1368,6 +1435,8 @@ static const struct pv_net_ops vmx3_net_ops = {
 	.get_stats_strings	= vmx3_get_stats_strings,
 	.get_stats		= vmx3_get_stats,
 	.set_mac_address	= vmx3_set_mac_address,
+	.set_rx_mode		= vmx3_set_rx_mode,
+	.reset			= vmx3_reset,
 };
 
 /* ---- PCI ----------------------------------------------------------------- */
@@ -1499,10 +1568,16 @@ static int vmx3_probe(struct pci_dev *pci, const struct pci_device_id *id)
 		goto out_free_shared;
 	}
 	a->rqd = (struct vmx3_rx_queue_desc *)(a->tqd + 1);
+	a->mf_table = dma_alloc_coherent(&pci->dev, VMX3_MF_TABLE_BYTES,
+					 &a->mf_table_dma, GFP_KERNEL);
+	if (!a->mf_table) {
+		err = -ENOMEM;
+		goto out_free_qdesc;
+	}
 
 	err = vmx3_alloc_vectors(a);
 	if (err)
-		goto out_free_qdesc;
+		goto out_free_mf_table;
 
 	pdev = pv_device_alloc(&vmi_hypervisor, PV_CLASS_NET, &pci->dev);
 	if (IS_ERR(pdev)) {
@@ -1528,6 +1603,9 @@ static int vmx3_probe(struct pci_dev *pci, const struct pci_device_id *id)
 
 out_free_vectors:
 	pci_free_irq_vectors(pci);
+out_free_mf_table:
+	dma_free_coherent(&pci->dev, VMX3_MF_TABLE_BYTES, a->mf_table,
+			  a->mf_table_dma);
 out_free_qdesc:
 	dma_free_coherent(&pci->dev, sizeof(*a->tqd) + sizeof(*a->rqd), a->tqd,
 			  a->qdesc_dma);
@@ -1560,6 +1638,8 @@ static void vmx3_remove(struct pci_dev *pci)
 	writel(0, a->bar1 + VMX3_REG_DSAL);
 	writel(0, a->bar1 + VMX3_REG_DSAH);
 	pci_free_irq_vectors(pci);
+	dma_free_coherent(&pci->dev, VMX3_MF_TABLE_BYTES, a->mf_table,
+			  a->mf_table_dma);
 	dma_free_coherent(&pci->dev, sizeof(*a->tqd) + sizeof(*a->rqd), a->tqd,
 			  a->qdesc_dma);
 	dma_free_coherent(&pci->dev, sizeof(*a->shared), a->shared,
