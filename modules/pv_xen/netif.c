@@ -447,6 +447,12 @@ static void xen_vif_get_stats(struct pv_device *pdev, u64 *data)
 	data[XEN_VIF_NR_QSTATS] = READ_ONCE(vif->link_events);
 }
 
+/*
+ * No set_mac_address (the toolstack fixes the address), set_rx_mode
+ * (netif has no receive filter: netback delivers whatever reaches the
+ * vif) or reset (the rings stay granted to netback until a new xenbus
+ * handshake, which a stalled netback would not join): docs/xen.md.
+ */
 const struct pv_net_ops xen_vif_net_ops = {
 	.get_config		= xen_vif_get_config,
 	.open			= xen_vif_open,
