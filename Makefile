@@ -10,6 +10,8 @@
 #   make style              checkpatch, where the kernel tree has it
 #   make abi-check          pv_core's pv ABI against abi/pv-M.n.xml (abidw)
 #   make abi-update         write abi/pv-M.n.xml for this tree's PV_ABI_*
+#   make abi-doc            write docs/pv-abi.md from docs/src/pv-abi.md and
+#                           the kernel-doc of include/pv/ and pv_core's exports
 #   make install            modules_install into /lib/modules/$(KVER)/updates
 #   make tests              also build the test-only modules (PV_TESTS=1)
 #   make clean
@@ -65,13 +67,22 @@ ABI_ARGS = --object $(CURDIR)/modules/pv_core/pv_core.o \
 abi-check: modules
 	@command -v abidw >/dev/null || { echo "abi-check: needs abidw: apt-get install abigail-tools" >&2; exit 1; }
 	python3 scripts/abi.py check $(ABI_ARGS)
+	python3 scripts/abi-doc.py --check $(ABI_DOC_ARGS)
 
 abi-update: modules
 	@command -v abidw >/dev/null || { echo "abi-update: needs abidw: apt-get install abigail-tools" >&2; exit 1; }
 	python3 scripts/abi.py update $(ABI_ARGS)
 
+# The reference part of docs/pv-abi.md is the headers' kernel-doc, read by
+# the target kernel's own scripts/kernel-doc (the headers package has it).
+ABI_DOC_ARGS = --kernel-doc $(KDIR)/scripts/kernel-doc --top $(CURDIR) \
+	       --source $(CURDIR)/docs/src/pv-abi.md --out $(CURDIR)/docs/pv-abi.md
+
+abi-doc:
+	python3 scripts/abi-doc.py $(ABI_DOC_ARGS)
+
 clean:
 	$(KMAKE) PV_TESTS=1 clean
 	rm -f .check-w1.log .check-sparse.log
 
-.PHONY: all modules tests install check style abi-check abi-update clean
+.PHONY: all modules tests install check style abi-check abi-update abi-doc clean

@@ -124,8 +124,10 @@ struct pv_net_callbacks {
  * @set_mtu: change the MTU while open. Optional: without it the front-end
  *	closes and reopens the queues with the new MTU. Process context,
  *	RTNL held.
- * @set_features: apply offload changes (NETIF_F_* bits). Optional. Process
- *	context, RTNL held.
+ * @set_features: apply offload settings (NETIF_F_* bits): once right after
+ *	the front-end registered the interface, with the features it starts
+ *	with, then on every change (ethtool -K). Optional. Process context,
+ *	RTNL held.
  * @set_ring_size: set the ring sizes for the next open(); called while
  *	closed (the front-end closes and reopens a running interface around
  *	it). Returns -EINVAL for sizes the device cannot take. Optional.

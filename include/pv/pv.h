@@ -173,6 +173,8 @@ struct pv_clock_ops;
  *	pv_device_set_features().
  * @ops: class ops table, set by the backend with pv_device_set_ops() before
  *	pv_device_add(); use the class wrappers, never call through it.
+ * @ops_class: the class whose table pv_device_set_ops() was given;
+ *	pv_device_add() refuses a device whose table is of another class.
  * @ops_size: sizeof() of that table as the backend was built: ops beyond it
  *	are absent (the backend was built for an older minor).
  * @cb: callbacks a front-end handed to the backend when it started the

@@ -11,7 +11,10 @@
 #      applied is built and checked; the check must give the verdict the
 #      policy gives: incompatible changes need a new major, compatible ones
 #      a minor bump and a new representation.
-#   3. MODVERSIONS: pv_core's export CRCs (Module.symvers) stay the same
+#   3. docs/pv-abi.md is what scripts/abi-doc.py makes of docs/src/pv-abi.md
+#      and the headers' kernel-doc: a header whose kernel-doc changed without
+#      `make abi-doc`, or a member without its description, fails.
+#   4. MODVERSIONS: pv_core's export CRCs (Module.symvers) stay the same
 #      for the compatible changes (PV_ABI_EXTEND, PV_ABI_USE), so a module
 #      built for M.0 still loads next to pv_core M.n, and change for an
 #      incompatible one.
@@ -165,7 +168,36 @@ else
 	fail minor-release "$(cat "$t/build.log" "$t/update.log" "$t/check.log" 2>/dev/null | tail -8 | tr '\n' ' ')"
 fi
 
-# 3. MODVERSIONS CRCs.
+# 3. The reference in docs/pv-abi.md is the headers' kernel-doc.
+# doc_check NAME EXPECT PATTERN [FILE EXPR]: scripts/abi-doc.py --check on
+# a scratch copy, with the change applied.
+doc_check() {
+	local name=$1 expect=$2 pattern=$3 t rc
+	t=$tmp/doc-$name
+	mkdir -p "$t"
+	rsync -a --exclude=.git --exclude-from="$top/.gitignore" "$top/" "$t/"
+	[ $# -lt 5 ] || edit "$t/$4" "$5" || { fail "$name" "change did not apply"; return; }
+	python3 "$t/scripts/abi-doc.py" --check --kernel-doc "$kdir/scripts/kernel-doc" \
+		--top "$t" --source "$t/docs/src/pv-abi.md" --out "$t/docs/pv-abi.md" \
+		>"$t/doc.log" 2>&1
+	rc=$?
+	if [ "$expect" = pass ] && [ $rc -ne 0 ]; then
+		fail "$name" "$(grep abi-doc: "$t/doc.log" | head -3 | tr '\n' ' ')"
+	elif [ "$expect" = fail ] && [ $rc -eq 0 ]; then
+		fail "$name" "abi-doc --check passed: $(tail -2 "$t/doc.log" | tr '\n' ' ')"
+	elif ! grep -qF -- "$pattern" "$t/doc.log"; then
+		fail "$name" "another reason than '$pattern': $(tail -3 "$t/doc.log" | tr '\n' ' ')"
+	else
+		pass "$name"
+	fi
+}
+doc_check abi-doc-current pass "matches the headers"
+doc_check abi-doc-stale fail "run make abi-doc" \
+	include/pv/clock.h "s.replace('counter frequency in Hz', 'counter frequency in hertz', 1)"
+doc_check abi-doc-undocumented-member fail "not described in 'pv_clock_config'" \
+	include/pv/clock.h "s.replace('\tu32 rating;', '\tu32 rating;\n\tu32 undocumented;', 1)"
+
+# 4. MODVERSIONS CRCs.
 for c in op-appended-no-bump reserved-used-no-bump enum-extended-no-bump; do
 	if [ -f "$tmp/$c/Module.symvers" ] && diff <(crcs "$base") <(crcs "$tmp/$c") >"$tmp/$c.crc.diff"; then
 		pass "crc-stable-$c"
