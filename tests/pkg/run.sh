@@ -51,7 +51,7 @@ fi
 dpkg-deb -c "$deb" | awk '{print $6}' | sed 's|^\./|/|' >"$tmp/deb.list"
 s=/usr/src/pv-drivers-$ver
 missing=
-for f in dkms.conf VERSION Kbuild Makefile scripts/version.sh modules/compat/probe.sh \
+for f in dkms.conf VERSION Kbuild Makefile scripts/version.sh scripts/dkms-post-build.sh modules/compat/probe.sh \
 	 modules/compat/compat.h include/pv/pv.h \
 	 modules/pv_core/Kbuild modules/pv_vmi/Kbuild modules/pv_clock/Kbuild \
 	 modules/pv_blk/Kbuild modules/pv_net/Kbuild; do
@@ -75,7 +75,7 @@ check deb-postinst-dkms "postinst does not run the DKMS common.postinst for pv-d
 # --- rpm ---------------------------------------------------------------------
 rpm -qlp "$rpm_dkms" >"$tmp/rpm.list" 2>/dev/null
 missing=
-for f in dkms.conf VERSION Kbuild Makefile scripts/version.sh modules/compat/probe.sh \
+for f in dkms.conf VERSION Kbuild Makefile scripts/version.sh scripts/dkms-post-build.sh modules/compat/probe.sh \
 	 modules/pv_core/Kbuild modules/pv_blk/Kbuild modules/pv_net/Kbuild; do
 	grep -qx "$s/$f" "$tmp/rpm.list" || missing="$missing $f"
 done
@@ -188,12 +188,19 @@ if [ -z "${PV_PKG_NO_DKMS:-}" ] && [ -n "$k61" ]; then
 				[ "$mv" = "$ver" ] || bad="$bad $m($mv)"
 			done
 			check dkms-modinfo-version "modinfo -F version differs from $ver:$bad" test -z "$bad"
+			# POST_BUILD: pv_core's Module.symvers in DKMS's directory
+			# of this version and kernel (docs/packaging.md).
+			symvers=/var/lib/dkms/pv-drivers/$ver/$k61/$(uname -m)/Module.symvers
+			check dkms-symvers-post-build "no pv_core exports in $symvers ($(grep -A3 'post_build' "$tmp/dkms.log" | tr '\n' ' '))" \
+				grep -q '[[:space:]]__pv_hypervisor_register[[:space:]].*PV_CORE' "$symvers"
 		else
 			fail "dkms-build $k61" "$(tail -5 "$tmp/dkms.log" | tr '\n' ' ') ($(ls /var/lib/dkms/pv-drivers/"$ver"/build/make.log 2>/dev/null))"
 		fi
 		eval "$cleanup_dkms"; cleanup_dkms=
 		check dkms-cleanup "pv-drivers $ver left behind" \
 			bash -c "! dkms status -m pv-drivers -v '$ver' 2>/dev/null | grep -q . && [ ! -e '/usr/src/pv-drivers-$ver' ]"
+		check dkms-symvers-removed "left behind: /var/lib/dkms/pv-drivers/$ver/$k61" \
+			test ! -e "/var/lib/dkms/pv-drivers/$ver/$k61"
 	fi
 fi
 
