@@ -110,6 +110,54 @@ phase_first() {
 	# How a user makes it persistent (README: modprobe pv_vmi).
 	echo pv_vmi >/etc/modules-load.d/pv-drivers.conf && sync
 	check modules_load_d_written grep -qx pv_vmi /etc/modules-load.d/pv-drivers.conf
+	null_checks
+}
+
+# pv_null (examples/pv_null), installed by install.sh as its own DKMS
+# module pv-null: the VMware stack steps aside (one hypervisor at a time),
+# then pv_null refuses without enable=1 and with it gives udev a disk and
+# a NIC for pv_blk and pv_net.
+null_disk() { ls /sys/bus/pv/devices/pvblk*/block 2>/dev/null | head -n1; }
+null_if() { ls /sys/bus/pv/devices/pvnet*/net 2>/dev/null | head -n1; }
+null_roundtrip() {
+	local d; d=/dev/$(null_disk)
+	head -c 4M /dev/urandom >/tmp/null.pattern &&
+		dd if=/tmp/null.pattern of="$d" bs=1M oflag=direct 2>/dev/null &&
+		[ "$(dd if="$d" bs=1M count=4 iflag=direct 2>/dev/null | sha256sum)" = "$(sha256sum </tmp/null.pattern)" ]
+}
+# What goes out comes back: pings to a neighbour with our own address.
+null_loopback() {
+	local i s tx rx; i=$(null_if); s=/sys/class/net/$i/statistics
+	ip addr add 10.99.0.1/24 dev "$i" && ip link set "$i" up &&
+		ip neigh replace 10.99.0.2 lladdr "$(cat /sys/class/net/$i/address)" dev "$i" nud permanent || return 1
+	tx=$(cat $s/tx_packets) rx=$(cat $s/rx_packets)
+	ping -c 5 -i 0.3 -W 1 10.99.0.2 >/dev/null 2>&1
+	sleep 1
+	tx=$(($(cat $s/tx_packets) - tx)) rx=$(($(cat $s/rx_packets) - rx))
+	note "pv_null NIC $i: sent $tx, received $rx" >/dev/ttyS0
+	[ "$tx" -ge 5 ] && [ "$rx" -eq "$tx" ]
+}
+null_checks() {
+	local cs=/sys/devices/system/clocksource/clocksource0 other
+	other=$(tr ' ' '\n' <$cs/available_clocksource | grep -v -e '^pv-vmware$' -e '^$' | head -n1)
+	echo "$other" >$cs/current_clocksource
+	check null_vmware_stack_unloads sh -c 'rmmod pv_clock && rmmod pv_net && rmmod pv_blk && rmmod pv_vmi'
+	dmesg -C
+	check null_refused_without_enable not modprobe pv_null
+	check null_refusal_line sh -c 'dmesg | grep -q "pv_null: not loading: pv_null is a test/reference backend"'
+	show modprobe -v pv_null enable=1 size_mib=16
+	check null_loaded loaded pv_null
+	check null_from_dkms sh -c "modinfo -n pv_null | grep -q '^/lib/modules/$kver/updates/dkms/pv_null.ko'"
+	check null_hypervisor test "$(cat /sys/bus/pv/hypervisor/name)" = null
+	udevadm settle -t 30
+	wait_for 30 sh -c 'd=$(ls /sys/bus/pv/devices/pvblk*/block 2>/dev/null | head -n1) && test -b /dev/$d'
+	wait_for 30 sh -c 'ls /sys/bus/pv/devices/pvnet*/net 2>/dev/null | grep -q .'
+	check null_disk_size test "$(cat /sys/block/$(null_disk)/size 2>/dev/null)" = 32768
+	check null_disk_roundtrip null_roundtrip
+	check null_nic_pv_net test "$(ethtool -i "$(null_if)" 2>/dev/null | sed -n 's/^driver: //p')" = pv_net
+	check null_nic_loops_back null_loopback
+	show sh -c 'grep . /sys/bus/pv/devices/*/modalias /sys/bus/pv/hypervisor/name; dmesg | grep -E "pv_null|pvb|pv_net"'
+	check null_unloads sh -c 'rmmod pv_net && rmmod pv_blk && rmmod pv_null'
 }
 
 phase_reboot() {

@@ -23,7 +23,12 @@
 #     signs) for it by itself. boot 3: that kernel, pv_vmi from modules-load.d.
 #  5. boot 4: stock kernel with module.sig_enforce=1: unsigned and
 #     MOK-signed (key not enrolled) modules are refused, Debian's load.
-#  6. chroot: `apt-get remove pv-drivers-dkms` removes every module.
+#  2b. pv_core's Module.symvers at the documented path, and pv_null
+#     (examples/pv_null) as its own DKMS module pv-null built against it;
+#     boot 1 loads it after the VMware stack is unloaded; the backports
+#     kernel gets it by DKMS's autoinstall (BUILD_DEPENDS=pv-drivers).
+#  6. chroot: `dkms remove` of pv-null, then `apt-get remove
+#     pv-drivers-dkms` removes every module and the Module.symvers.
 # PV_PKG_KEEP_IMAGE=1 keeps the run's image (2-3 GB) for inspection.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -357,6 +362,38 @@ objcopy "$work/pv_core.ko" "$mnt/root/pv-sigtest/pv_core-unsigned.ko"
 check sign/unsigned-copy-has-no-signature "objcopy kept a signature" \
 	bash -c "[ -z \"\$(modinfo -F signer '$mnt/root/pv-sigtest/pv_core-unsigned.ko')\" ] && ! tail -c 28 '$mnt/root/pv-sigtest/pv_core-unsigned.ko' | grep -q 'Module signature'"
 
+# --- a backend built outside the tree: pv_core's Module.symvers, pv-null ---------
+# (docs/packaging.md, docs/adding-a-backend.md)
+arch=x86_64
+symvers=/var/lib/dkms/pv-drivers/kernel-$k1-$arch/Module.symvers
+crc_of() { awk -v s="$2" '$2 == s { print $1 }' "$1"; }	# crc_of SYMVERS SYMBOL
+modcrc() { modprobe --dump-modversions "$1" 2>/dev/null | awk -v s="$2" '$2 == s { print $1 }'; }
+ls -l "$mnt/var/lib/dkms/pv-drivers/" | sed -n 's/.* \(kernel-.*\)/  dkms tree: \1/p'
+check install/symvers-installed "no pv_core exports in $symvers" \
+	grep -q '[[:space:]]__pv_hypervisor_register[[:space:]].*PV_CORE' "$mnt$symvers"
+c_sym=$(crc_of "$mnt$symvers" __pv_hypervisor_register 2>/dev/null) c_vmi=$(modcrc "$work/pv_vmi.ko" __pv_hypervisor_register)
+check install/symvers-matches-installed-pv_core "CRC of __pv_hypervisor_register: Module.symvers '$c_sym', pv_vmi was linked against '$c_vmi'" \
+	test -n "$c_sym" -a "$c_sym" = "$c_vmi"
+nullver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"$/\1/p' "$top/examples/pv_null/dkms.conf")
+mkdir -p "$mnt/usr/src/pv-null-$nullver"
+cp -a "$top/examples/pv_null/." "$mnt/usr/src/pv-null-$nullver/"
+t0=$(date +%s)
+{ in_img dkms add -m pv-null -v "$nullver" && in_img dkms install -m pv-null -v "$nullver" -k "$k1"; } \
+	>"$out/dkms-null.log" 2>&1
+rc=$?
+grep -E 'Building|Signing|Error|error|warning' "$out/dkms-null.log" | head -n 8 | indent
+check "install/null-dkms-install ($(($(date +%s) - t0)) s)" "dkms add/install of pv-null failed ($rc, log: $out/dkms-null.log; make.log: $(ls "$mnt"/var/lib/dkms/pv-null/*/build/make.log 2>/dev/null))" test $rc = 0
+check install/null-dkms-status "dkms status: $(in_img dkms status -m pv-null 2>&1 | tr '\n' ' ')" \
+	bash -c "chroot '$mnt' dkms status -m pv-null 2>/dev/null | grep -q '^pv-null/$nullver, $k1, $arch: installed'"
+f=$(ko "$k1" pv_null)
+check install/null-module "no pv_null under /lib/modules/$k1/updates/dkms" test -n "$f"
+[ -n "$f" ] && plain_ko "$f" "$work/pv_null.ko"
+c_null=$(modcrc "$work/pv_null.ko" __pv_hypervisor_register)
+check install/null-linked-against-symvers "pv_null imports __pv_hypervisor_register with CRC '$c_null', Module.symvers has '$c_sym'" \
+	test -n "$c_null" -a "$c_null" = "$c_sym"
+check install/null-signed-by-mok "signer '$(modinfo -F signer "$work/pv_null.ko" 2>/dev/null)'" \
+	sig_verify "$work/pv_null.ko" "$mnt$mok/mok.der"
+
 # The guest side: a oneshot service after multi-user.target.
 install -m 755 "$top/tests/pkg/guest-check.sh" "$mnt/usr/local/sbin/pv-install-check"
 cat >"$mnt/etc/systemd/system/pv-install-check.service" <<'EOF'
@@ -404,6 +441,12 @@ check install/vermagic-bpo-kernel "pv_vmi vermagic '$vm', want $k2" test "${vm%%
 check sign/bpo-modules-signed-by-mok "signer '$(modinfo -F signer "$(ko "$k2" pv_vmi)")'" \
 	test "$(modinfo -F signer "$(ko "$k2" pv_vmi)")" = "$IT_MOK_CN"
 echo "  modules: $(cd "$mnt/lib/modules" && ls -d */updates/dkms/pv_*.ko* | tr '\n' ' ')"
+# DKMS's autoinstall built pv-drivers first (BUILD_DEPENDS), then pv-null
+# against the Module.symvers pv-drivers' POST_BUILD left for the new kernel.
+check install/null-bpo-kernel "dkms status: $(in_img dkms status -m pv-null 2>&1 | tr '\n' ' ')" \
+	bash -c "chroot '$mnt' dkms status -m pv-null 2>/dev/null | grep -q '^pv-null/$nullver, $k2, $arch: installed' && [ -n '$(ko "$k2" pv_null)' ]"
+check install/symvers-bpo-kernel "no /var/lib/dkms/pv-drivers/kernel-$k2-$arch/Module.symvers" \
+	test -s "$mnt/var/lib/dkms/pv-drivers/kernel-$k2-$arch/Module.symvers"
 kernel_out "$k2"
 img_umount
 
@@ -414,6 +457,13 @@ boot sign-enforce "$k1" enforce module.sig_enforce=1
 
 # === 6. apt-get remove ================================================================
 img_mount || { fail install/mount "mounting $img failed"; finish; }
+# The dependent module first, as its vendor's package would be removed.
+in_img dkms remove -m pv-null -v "$nullver" --all >"$out/dkms-null-remove.log" 2>&1
+rc=$?
+rm -rf "$mnt/usr/src/pv-null-$nullver"
+left=$(cd "$mnt/lib/modules" && ls -d */updates/dkms/pv_null.ko* 2>/dev/null | tr '\n' ' ')
+check install/null-removed "dkms remove exited $rc; left: $left $(ls -d "$mnt/var/lib/dkms/pv-null" 2>/dev/null)" \
+	test $rc = 0 -a -z "$left" -a ! -e "$mnt/var/lib/dkms/pv-null"
 in_img apt-get remove -y pv-drivers-dkms >"$out/apt-remove.log" 2>&1
 rc=$?
 grep -E 'Removing|Deleting|removed' "$out/apt-remove.log" | head -n 8 | indent
@@ -425,6 +475,8 @@ echo "  dkms status after remove: '${s}'"
 check install/remove-dkms-status-empty "dkms status: $s" test -z "$s"
 check install/remove-sources-gone "/usr/src/pv-drivers-$ver or /var/lib/dkms/pv-drivers left" \
 	test ! -e "$mnt/usr/src/pv-drivers-$ver" -a ! -e "$mnt/var/lib/dkms/pv-drivers/$ver"
+left=$(ls "$mnt"/var/lib/dkms/pv-drivers/kernel-*/Module.symvers "$mnt"/var/lib/dkms/pv-drivers/*/*/*/Module.symvers 2>/dev/null | tr '\n' ' ')
+check install/remove-symvers-gone "left behind: $left" test -z "$left"
 img_umount
 
 echo "  install test: $(($(date +%s) - t_all)) s"
