@@ -481,7 +481,12 @@ static int xen_blkif_get_config(struct pv_device *pdev,
 	cfg->max_segment_size = PAGE_SIZE;
 	cfg->seg_boundary_mask = PAGE_SIZE - 1;
 	cfg->max_hw_sectors = vbd->max_segs * (PAGE_SIZE >> SECTOR_SHIFT);
-	cfg->dma_alignment = SECTOR_SIZE - 1;
+	/*
+	 * Buffers aligned to the sector size: a segment is a whole number of
+	 * the backend's sectors, which is all blkback can pass on (a 4K disk
+	 * fails a 3584 + 512 byte split of one 4 KiB block with EIO).
+	 */
+	cfg->dma_alignment = vbd->sector_size - 1;
 	cfg->nr_queues = vbd->nr_rings;
 	cfg->queue_depth = vbd->ring_size;
 	cfg->req_priv_size = sizeof(unsigned long);

@@ -113,6 +113,13 @@ do_request() {
 			losetup -f --show "/run/pvxen-$2.img" >"/run/pvxen-$2.loop" &&
 			out=$(timeout 60 xl block-attach "$DOMU_NAME" "format=raw, vdev=$2, access=rw, target=$(cat "/run/pvxen-$2.loop")" 2>&1); rc=$?
 		[ $rc = 0 ] && pass "file_disk_$2" || fail "file_disk_$2" "loop/xl block-attach failed ($rc): $(echo "$out" | tail -n 3 | tr '\n' ' ')" ;;
+	file-disk4k)	# VDEV MIB: the same with 4096-byte logical sectors, the loop
+		# device doing direct I/O on its file, as a 4K-sector disk would
+		# (on the root file system: tmpfs has no O_DIRECT)
+		out=$(truncate -s "$3M" "/var/tmp/pvxen-$2.img" 2>&1 &&
+			losetup -f --show -b 4096 --direct-io=on "/var/tmp/pvxen-$2.img" 2>&1 >"/run/pvxen-$2.loop" &&
+			timeout 60 xl block-attach "$DOMU_NAME" "format=raw, vdev=$2, access=rw, target=$(cat "/run/pvxen-$2.loop")" 2>&1); rc=$?
+		[ $rc = 0 ] && pass "file_disk4k_$2" || fail "file_disk4k_$2" "loop/xl block-attach failed ($rc): $(echo "$out" | tail -n 3 | tr '\n' ' ')" ;;
 	file-grow)	# VDEV MIB: grow the file; blkback sees it at its next request
 		truncate -s "$3M" "/run/pvxen-$2.img" &&
 			losetup -c "$(cat "/run/pvxen-$2.loop")"; rc=$?

@@ -263,6 +263,38 @@ resize() {
 	log_clean resize_kernel_log_clean resize
 }
 
+# --- a disk of 4096-byte sectors ---------------------------------------------
+# dom0 serves a loop device with 4K logical sectors (direct I/O on its file).
+# A buffer only 512-byte aligned that crosses a page makes two segments of
+# 3584 and 512 bytes: the kernel must refuse it (EINVAL, as for any 4K
+# disk) rather than send what the backend cannot take (EIO).
+sector4k() {
+	local dev
+	request file-disk4k xvdd 16
+	if [ "$FRONT" = pv ]; then
+		ready4k() { dev=$(pv_disk 51760) && test -b "$dev" && test -s /sys/block/${dev#/dev/}/size; }
+		check s4k_disk_appears wait_for 60 ready4k || return
+		dev=$(pv_disk 51760)
+	else
+		dev=/dev/xvdd
+		check s4k_disk_appears wait_for 60 test -s /sys/block/xvdd/size || return
+	fi
+	dmesg_mark s4k
+	local q=/sys/block/${dev#/dev/}/queue
+	check s4k_logical_block_4096 test "$(cat $q/logical_block_size)" -eq 4096
+	note "4K disk $dev: dma_alignment $(cat $q/dma_alignment 2>/dev/null || echo '?')"
+	check s4k_aligned_io odirect "$dev" 0 8192 0
+	odirect "$dev" 512 4096 8192 >"$PVTEST_OUT.4k" 2>&1
+	note "512-aligned 4 KiB O_DIRECT write across a page: $(cat "$PVTEST_OUT.4k")"
+	check s4k_unaligned_refused_not_failed grep -qx 'write: EINVAL' "$PVTEST_OUT.4k"
+	check s4k_aligned_io_after odirect "$dev" 0 4096 16384
+	no_io_error() { ! dmesg_since_mark s4k | grep -q 'I/O error'; }
+	check s4k_no_io_error no_io_error
+	request block-detach xvdd
+	check s4k_disk_detached wait_for 60 test ! -b "$dev"
+	log_clean s4k_kernel_log_clean s4k
+}
+
 # --- unload and reload everything --------------------------------------------
 reload_pv() {
 	ip link set "${IFC:-none}" down 2>/dev/null
@@ -348,6 +380,7 @@ section net; net
 section clock; clock
 section hotplug; hotplug
 section resize; resize
+section sector4k; sector4k
 section reload
 if [ "$FRONT" = stock ]; then reload_stock; else reload_pv; section tuned; reload_tuned; fi
 section end

@@ -149,10 +149,10 @@ make_initramfs() {
 		echo "pv_xen.ko was not built (PV_XEN_FRONT=stock runs the harness with the in-tree front-ends)"
 		return 1
 	fi
-	project_tool tcpxfer && project_tool clockcheck && project_tool timeref || { echo "building tests/tools failed"; return 1; }
+	project_tool tcpxfer && project_tool clockcheck && project_tool timeref && project_tool odirect || { echo "building tests/tools failed"; return 1; }
 	# fio and iperf3 only for the benchmark: fio drags in ~80 MB of
 	# libraries (ceph, icu), which the domU would hold in RAM.
-	tools="mkfs.ext4 $PV_OUT/tools/tcpxfer $PV_OUT/tools/clockcheck $PV_OUT/tools/timeref"
+	tools="mkfs.ext4 $PV_OUT/tools/tcpxfer $PV_OUT/tools/clockcheck $PV_OUT/tools/timeref $PV_OUT/tools/odirect"
 	[ $bench = 1 ] && tools+=" fio iperf3"
 	mkdir -p "$p/payload"
 	local dmods="xen-blkfront xen-netfront ext4 crc32c_generic"
