@@ -33,7 +33,7 @@
  * with read as absent.
  */
 #define PV_ABI_MAJOR		3
-#define PV_ABI_MINOR		2
+#define PV_ABI_MINOR		3
 #define PV_ABI(major, minor)	(((major) << 16) | (minor))
 #define PV_ABI_VERSION		PV_ABI(PV_ABI_MAJOR, PV_ABI_MINOR)
 #define PV_ABI_VERSION_MAJOR(v)	((v) >> 16)
@@ -160,6 +160,7 @@ struct pv_clock_ops;
 
 /* Bits in pv_device::state_flags. */
 #define PV_DEVICE_BROKEN	0	/* host misbehaved; see pv_device_mark_broken() */
+#define PV_DEVICE_QUIESCED	1	/* front-end quiesced (pv ABI 3.3); see pv_device_quiesce() */
 
 /**
  * struct pv_device - a paravirtual device on the pv bus
@@ -239,6 +240,24 @@ struct pv_device {
  * @driver: the driver-model driver; set .name, leave the rest to pv_core.
  * @abi_version: PV_ABI_VERSION the front-end was built with; filled in by
  *	pv_driver_register().
+ * @quiesce: stop using the device for a while, because the backend is
+ *	about to stop it (system suspend, hibernation, shutdown or kexec):
+ *	submit nothing more through the class ops, wait until the backend
+ *	holds nothing of the front-end's (every request or packet completed
+ *	or given back), and keep it so until @resume. Optional (since pv ABI
+ *	3.3): without it a backend refuses to suspend the device
+ *	(pv_device_quiesce() returns -EBUSY). Called only through
+ *	pv_device_quiesce(), by the backend from its power management or
+ *	shutdown callbacks, with the device bound and the pv device's lock
+ *	held; process context, may sleep. Returns 0, or a negative errno
+ *	with the front-end still running as before the call.
+ * @resume: the backend has set the device up again (the same
+ *	configuration, an empty ring) after @quiesce: submit again, restore
+ *	what the device forgot (queues, address, filters). Optional (since
+ *	pv ABI 3.3), present whenever @quiesce is. Called only through
+ *	pv_device_resume(), with the pv device's lock held; process context,
+ *	may sleep. Returns 0 or a negative errno (logged by the front-end,
+ *	which then treats the device as it would a failed open).
  *
  * The front-end allocates it and pv_core reads it, so it grows only into
  * reserved space.
@@ -250,8 +269,9 @@ struct pv_driver {
 	void (*config_changed)(struct pv_device *pdev);
 	struct device_driver driver;
 	u32 abi_version;
-	PV_ABI_RESERVE(1)
-	PV_ABI_RESERVE(2)
+	/* pv ABI 3.3 */
+	PV_ABI_USE(1, int (*quiesce)(struct pv_device *pdev))
+	PV_ABI_USE(2, int (*resume)(struct pv_device *pdev))
 };
 
 #define to_pv_driver(d)	container_of(d, struct pv_driver, driver)
@@ -365,6 +385,8 @@ void pv_device_put(struct pv_device *pdev);
 void pv_device_set_features(struct pv_device *pdev, u64 features);
 void pv_device_config_changed(struct pv_device *pdev);
 void pv_device_mark_broken(struct pv_device *pdev, const char *why);
+int pv_device_quiesce(struct pv_device *pdev);
+int pv_device_resume(struct pv_device *pdev);
 
 /**
  * pv_device_is_broken() - has the host misbehaved on this device?

@@ -73,6 +73,9 @@ static int pv_bus_probe(struct device *dev)
 
 	if (pv_device_is_broken(pdev))
 		return -EIO;
+	/* Its backend stopped it; it binds once pv_device_resume() ran. */
+	if (test_bit(PV_DEVICE_QUIESCED, &pdev->state_flags))
+		return -EAGAIN;
 	/* The backend's ops must outlive the binding. */
 	if (!try_module_get(backend))
 		return -ENODEV;
