@@ -12,6 +12,7 @@
  */
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
+#include <linux/delay.h>
 #include <linux/idr.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -494,6 +495,62 @@ static void pv_blk_remove(struct pv_device *pdev)
 	put_disk(pbd->disk);
 }
 
+/* How long quiesce() waits for the host to answer what it holds. */
+#define PV_BLK_QUIESCE_TIMEOUT_MS	30000
+
+static bool pv_blk_count_started(struct request *rq, void *data)
+{
+	unsigned int *n = data;
+
+	if (blk_mq_request_started(rq) && !blk_mq_request_completed(rq))
+		(*n)++;
+	return true;
+}
+
+static unsigned int pv_blk_in_flight(struct pv_blk_disk *pbd)
+{
+	unsigned int n = 0;
+
+	blk_mq_tagset_busy_iter(&pbd->tag_set, pv_blk_count_started, &n);
+	return n;
+}
+
+/*
+ * The backend is about to stop the device (suspend, shutdown): dispatch
+ * nothing more and wait until the host has answered every request it
+ * holds. New requests queue up in blk-mq (their timer starts only at
+ * dispatch) until resume(). A host that holds a request for
+ * PV_BLK_QUIESCE_TIMEOUT_MS fails the quiesce, and the disk runs on.
+ */
+static int pv_blk_quiesce(struct pv_device *pdev)
+{
+	struct pv_blk_disk *pbd = pdev->frontend_priv;
+	struct request_queue *q = pbd->disk->queue;
+	unsigned int waited = 0, n;
+
+	blk_mq_quiesce_queue(q);
+	while ((n = pv_blk_in_flight(pbd))) {
+		if (waited >= PV_BLK_QUIESCE_TIMEOUT_MS) {
+			dev_warn(&pdev->dev, "%s: %u requests still with the host after %u s: not quiescing\n",
+				 pbd->disk->disk_name, n, waited / 1000);
+			blk_mq_unquiesce_queue(q);
+			return -EBUSY;
+		}
+		msleep(10);
+		waited += 10;
+	}
+	return 0;
+}
+
+/* The backend set the device up again: dispatch what queued meanwhile. */
+static int pv_blk_resume(struct pv_device *pdev)
+{
+	struct pv_blk_disk *pbd = pdev->frontend_priv;
+
+	blk_mq_unquiesce_queue(pbd->disk->queue);
+	return 0;
+}
+
 static const struct pv_device_id pv_blk_ids[] = {
 	{ .class = PV_CLASS_BLK },
 	{ }
@@ -505,6 +562,8 @@ static struct pv_driver pv_blk_driver = {
 	.probe		= pv_blk_probe,
 	.remove		= pv_blk_remove,
 	.config_changed	= pv_blk_config_changed,
+	.quiesce	= pv_blk_quiesce,
+	.resume		= pv_blk_resume,
 };
 
 static int __init pv_blk_init(void)
