@@ -74,6 +74,8 @@ static const char *const pv_net_queue_stats[] = {
  *	may sleep; scheduled by ndo_set_rx_mode, which may not
  * @reset_work: resets the device (reset) after a tx timeout; scheduled by
  *	ndo_tx_timeout
+ * @up_at_quiesce: the queues were open when quiesce() closed them, so
+ *	resume() opens them again (RTNL)
  * @nr_queues: queue pairs
  * @queues: @nr_queues of them
  */
@@ -87,6 +89,7 @@ struct pv_net {
 	bool up;
 	struct work_struct rx_mode_work;
 	struct work_struct reset_work;
+	bool up_at_quiesce;
 	u16 nr_queues;
 	struct pv_net_queue queues[];
 };
@@ -851,6 +854,56 @@ static void pv_net_remove(struct pv_device *pdev)
 	free_netdev(netdev);
 }
 
+/*
+ * The backend is about to stop the device (suspend, shutdown): detach the
+ * interface (the stack stops transmitting, and it cannot be opened) and
+ * close the backend's queues as ifdown would, so the backend holds no
+ * packet and no buffer. The interface stays "up" for the stack.
+ */
+static int pv_net_quiesce(struct pv_device *pdev)
+{
+	struct pv_net *pn = pdev->frontend_priv;
+
+	rtnl_lock();
+	netif_device_detach(pn->netdev);
+	pn->up_at_quiesce = pn->up;
+	pv_net_down(pn);
+	rtnl_unlock();
+	/* Closed: a pending reset does nothing, an rx mode waits for resume. */
+	cancel_work_sync(&pn->reset_work);
+	return 0;
+}
+
+/*
+ * The backend set the device up again, as after a reset: open the queues
+ * if they were open, give the device the interface's address and rx mode
+ * again (it forgot both), and attach the interface.
+ */
+static int pv_net_resume(struct pv_device *pdev)
+{
+	struct pv_net *pn = pdev->frontend_priv;
+	struct net_device *netdev = pn->netdev;
+	int err = 0;
+
+	rtnl_lock();
+	if (!ether_addr_equal(netdev->dev_addr, netdev->perm_addr) &&
+	    pv_net_set_mac_address(pdev, netdev->dev_addr))
+		netdev_warn(netdev, "the device lost its address %pM on resume\n",
+			    netdev->dev_addr);
+	if (pn->up_at_quiesce && netif_running(netdev)) {
+		err = pv_net_up(pn);
+		if (err)
+			netdev_err(netdev, "cannot reopen the device on resume: %d\n",
+				   err);
+	}
+	pn->up_at_quiesce = false;
+	netif_device_attach(netdev);
+	if (err)
+		dev_close(netdev);
+	rtnl_unlock();
+	return err;
+}
+
 static const struct pv_device_id pv_net_ids[] = {
 	{ .class = PV_CLASS_NET },
 	{ }
@@ -861,6 +914,8 @@ static struct pv_driver pv_net_driver = {
 	.id_table	= pv_net_ids,
 	.probe		= pv_net_probe,
 	.remove		= pv_net_remove,
+	.quiesce	= pv_net_quiesce,
+	.resume		= pv_net_resume,
 };
 module_pv_driver(pv_net_driver);
 
