@@ -24,17 +24,28 @@ static void *pvscsi_alloc_ring(struct pvscsi_adapter *a, u32 pages,
 	return dma_alloc_coherent(&a->pci->dev, pages * PAGE_SIZE, pa, GFP_KERNEL);
 }
 
+/*
+ * Give the (just reset) device its rings: allocated on the first call, by
+ * probe, and emptied on a later one, by resume, whose device forgot them.
+ */
 static int pvscsi_setup_rings(struct pvscsi_adapter *a)
 {
 	struct pvscsi_cmd_setup_rings *cmd;
 	struct pvscsi_cmd_setup_msg_ring msg = { .pages = PVSCSI_MSG_RING_PAGES };
 	u32 i;
 
-	a->rings_state = pvscsi_alloc_ring(a, 1, &a->rings_state_pa);
-	a->req_ring = pvscsi_alloc_ring(a, PVSCSI_REQ_RING_PAGES, &a->req_ring_pa);
-	a->cmp_ring = pvscsi_alloc_ring(a, PVSCSI_CMP_RING_PAGES, &a->cmp_ring_pa);
+	if (!a->rings_state) {
+		a->rings_state = pvscsi_alloc_ring(a, 1, &a->rings_state_pa);
+		a->req_ring = pvscsi_alloc_ring(a, PVSCSI_REQ_RING_PAGES,
+						&a->req_ring_pa);
+		a->cmp_ring = pvscsi_alloc_ring(a, PVSCSI_CMP_RING_PAGES,
+						&a->cmp_ring_pa);
+	}
 	if (!a->rings_state || !a->req_ring || !a->cmp_ring)
 		return -ENOMEM;
+	memset(a->rings_state, 0, PAGE_SIZE);
+	memset(a->req_ring, 0, PVSCSI_REQ_RING_PAGES * PAGE_SIZE);
+	memset(a->cmp_ring, 0, PVSCSI_CMP_RING_PAGES * PAGE_SIZE);
 	a->req_entries = PVSCSI_REQ_RING_PAGES * PVSCSI_REQ_PER_PAGE;
 	a->cmp_entries = PVSCSI_CMP_RING_PAGES * PVSCSI_CMP_PER_PAGE;
 
@@ -55,9 +66,12 @@ static int pvscsi_setup_rings(struct pvscsi_adapter *a)
 	pvscsi_write(a, PVSCSI_REG_COMMAND, PVSCSI_CMD_SETUP_MSG_RING);
 	if (pvscsi_read(a, PVSCSI_REG_COMMAND_STATUS) == 0xffffffff)
 		return 0;
-	a->msg_ring = pvscsi_alloc_ring(a, PVSCSI_MSG_RING_PAGES, &a->msg_ring_pa);
+	if (!a->msg_ring)
+		a->msg_ring = pvscsi_alloc_ring(a, PVSCSI_MSG_RING_PAGES,
+						&a->msg_ring_pa);
 	if (!a->msg_ring)
 		return -ENOMEM;
+	memset(a->msg_ring, 0, PVSCSI_MSG_RING_PAGES * PAGE_SIZE);
 	a->msg_entries = PVSCSI_MSG_RING_PAGES * PVSCSI_MSG_PER_PAGE;
 	msg.ring_ppns[0] = a->msg_ring_pa >> PAGE_SHIFT;
 	pvscsi_command(a, PVSCSI_CMD_SETUP_MSG_RING, &msg, sizeof(msg));
@@ -225,6 +239,103 @@ static void pvscsi_pci_remove(struct pci_dev *pci)
 	pvscsi_free_rings(a);
 }
 
+/* Power management and shutdown */
+
+static void pvscsi_resume_disks(struct pvscsi_adapter *a)
+{
+	struct pvscsi_disk *disk;
+
+	mutex_lock(&a->disks_lock);
+	list_for_each_entry(disk, &a->disks, node)
+		pv_device_resume(disk->pdev);
+	mutex_unlock(&a->disks_lock);
+}
+
+/*
+ * Make every disk's front-end stop submitting and wait for what the
+ * device holds. All or nothing: a disk that cannot be quiesced (a
+ * front-end from before pv ABI 3.3, a host that does not answer) resumes
+ * the others.
+ */
+static int pvscsi_quiesce_disks(struct pvscsi_adapter *a)
+{
+	struct pvscsi_disk *disk;
+	int err = 0;
+
+	mutex_lock(&a->disks_lock);
+	list_for_each_entry(disk, &a->disks, node) {
+		err = pv_device_quiesce(disk->pdev);
+		if (err)
+			break;
+		cancel_work_sync(&disk->resize_work);
+	}
+	mutex_unlock(&a->disks_lock);
+	if (err)
+		pvscsi_resume_disks(a);
+	return err;
+}
+
+/* Nothing is in flight: stop the device's interrupts, work and DMA. */
+static void pvscsi_stop_device(struct pvscsi_adapter *a)
+{
+	pvscsi_write(a, PVSCSI_REG_INTR_MASK, 0);
+	synchronize_irq(pci_irq_vector(a->pci, 0));
+	cancel_work_sync(&a->msg_work);
+	cancel_work_sync(&a->broken_work);
+	pvscsi_command(a, PVSCSI_CMD_ADAPTER_RESET, NULL, 0);
+}
+
+/*
+ * Suspend, hibernation's freeze and poweroff: the device may lose its
+ * state (QEMU resets it on the way back from S3), so stop it cleanly.
+ */
+static int __maybe_unused pvscsi_pm_suspend(struct device *dev)
+{
+	struct pvscsi_adapter *a = dev_get_drvdata(dev);
+	int err;
+
+	err = pvscsi_quiesce_disks(a);
+	if (err)
+		return err;
+	pvscsi_stop_device(a);
+	return 0;
+}
+
+/* Set the device up as probe does, then let the disks run again. */
+static int __maybe_unused pvscsi_pm_resume(struct device *dev)
+{
+	struct pvscsi_adapter *a = dev_get_drvdata(dev);
+	int err;
+
+	pvscsi_command(a, PVSCSI_CMD_ADAPTER_RESET, NULL, 0);
+	pvscsi_write(a, PVSCSI_REG_INTR_MASK, 0);
+	err = pvscsi_setup_rings(a);
+	if (err) {
+		pvscsi_break(a, "rings could not be set up again on resume");
+	} else {
+		pvscsi_write(a, PVSCSI_REG_INTR_MASK, PVSCSI_INTR_CMPL_MASK |
+			     (a->msg_ring ? PVSCSI_INTR_MSG_MASK : 0));
+	}
+	pvscsi_resume_disks(a);
+	return err;
+}
+
+/* SIMPLE_DEV_PM_OPS, not its 5.17 successor: pv_vmi builds on 5.10 too. */
+static SIMPLE_DEV_PM_OPS(pvscsi_pm_ops, pvscsi_pm_suspend, pvscsi_pm_resume);
+
+/*
+ * Power off, reboot and kexec: the next kernel must not find the device
+ * still writing into memory. A front-end that cannot be quiesced loses
+ * what it has in flight.
+ */
+static void pvscsi_pci_shutdown(struct pci_dev *pci)
+{
+	struct pvscsi_adapter *a = pci_get_drvdata(pci);
+
+	pvscsi_quiesce_disks(a);
+	pvscsi_stop_device(a);
+}
+
 static const struct pci_device_id pvscsi_pci_ids[] = {
 	{ PCI_DEVICE(PVSCSI_VENDOR_ID, PVSCSI_DEVICE_ID) },
 	{ }
@@ -235,6 +346,8 @@ static struct pci_driver pvscsi_pci_driver = {
 	.id_table	= pvscsi_pci_ids,
 	.probe		= pvscsi_pci_probe,
 	.remove		= pvscsi_pci_remove,
+	.shutdown	= pvscsi_pci_shutdown,
+	.driver.pm	= &pvscsi_pm_ops,
 };
 
 /**
