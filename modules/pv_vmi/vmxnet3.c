@@ -1652,6 +1652,62 @@ static void vmx3_remove(struct pci_dev *pci)
 	kfree(a);
 }
 
+/* ---- power management and shutdown ---------------------------------------- */
+
+/*
+ * Suspend, hibernation's freeze and poweroff: pv_net closes the queues
+ * (vmx3_close(): quiesce, reset, free the rings), so the device holds
+ * nothing. A front-end that cannot be quiesced refuses the suspend.
+ */
+static int __maybe_unused vmx3_pm_suspend(struct device *dev)
+{
+	struct vmx3_adapter *a = dev_get_drvdata(dev);
+
+	return pv_device_quiesce(a->pdev);
+}
+
+/*
+ * The device may have been reset (QEMU resets it on the way back from
+ * S3): select the revisions again as probe does, give it our address,
+ * and let pv_net open the queues again (vmx3_open() writes the shared
+ * area and activates).
+ */
+static int __maybe_unused vmx3_pm_resume(struct device *dev)
+{
+	struct vmx3_adapter *a = dev_get_drvdata(dev);
+	int err;
+
+	err = vmx3_negotiate(a);
+	if (err) {
+		vmx3_broken(a, "the device lost its revision on resume");
+		return err;
+	}
+	vmx3_write_mac(a, a->mac);
+	return pv_device_resume(a->pdev);
+}
+
+/* SIMPLE_DEV_PM_OPS, not its 5.17 successor: pv_vmi builds on 5.10 too. */
+static SIMPLE_DEV_PM_OPS(vmx3_pm_ops, vmx3_pm_suspend, vmx3_pm_resume);
+
+/*
+ * Power off, reboot and kexec: no DMA into the next kernel's memory. An
+ * interface pv_net cannot quiesce has its device masked and reset under
+ * it (the rings stay allocated; nothing runs after this).
+ */
+static void vmx3_shutdown(struct pci_dev *pci)
+{
+	struct vmx3_adapter *a = pci_get_drvdata(pci);
+	int i;
+
+	if (!pv_device_quiesce(a->pdev))
+		return;
+	a->shared->dev_read.intr_conf.intr_ctrl = cpu_to_le32(VMX3_IC_DISABLE_ALL);
+	for (i = 0; i < a->nvecs; i++)
+		vmx3_mask_vec(a, i);
+	vmx3_cmd(a, VMX3_CMD_QUIESCE_DEV);
+	vmx3_cmd(a, VMX3_CMD_RESET_DEV);
+}
+
 static const struct pci_device_id vmx3_pci_ids[] = {
 	{ PCI_DEVICE(VMX3_PCI_VENDOR, VMX3_PCI_DEVICE) },
 	{ }
@@ -1662,6 +1718,8 @@ static struct pci_driver vmx3_pci_driver = {
 	.id_table	= vmx3_pci_ids,
 	.probe		= vmx3_probe,
 	.remove		= vmx3_remove,
+	.shutdown	= vmx3_shutdown,
+	.driver.pm	= &vmx3_pm_ops,
 };
 
 static bool vmx3_registered;
