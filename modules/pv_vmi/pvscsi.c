@@ -275,9 +275,15 @@ static int pvscsi_quiesce_disks(struct pvscsi_adapter *a)
 	return err;
 }
 
-/* Nothing is in flight: stop the device's interrupts, work and DMA. */
+/*
+ * No block request is in flight: stop the device's interrupts, work and
+ * DMA. A hot-plug scan still running needs the interrupt for its
+ * internal commands, so it finishes first; one the last interrupts
+ * schedule is cancelled after them.
+ */
 static void pvscsi_stop_device(struct pvscsi_adapter *a)
 {
+	cancel_work_sync(&a->msg_work);
 	pvscsi_write(a, PVSCSI_REG_INTR_MASK, 0);
 	synchronize_irq(pci_irq_vector(a->pci, 0));
 	cancel_work_sync(&a->msg_work);
