@@ -276,6 +276,89 @@ struct pv_driver {
 
 #define to_pv_driver(d)	container_of(d, struct pv_driver, driver)
 
+/**
+ * pv_device_quiesce() - make the bound front-end stop using a device
+ * @pdev: a device of the calling backend
+ *
+ * For a backend's suspend, freeze, poweroff or shutdown callback, before it
+ * stops or resets the device: calls the bound front-end's
+ * pv_driver::quiesce(), after which the front-end submits nothing and the
+ * backend holds nothing of it until pv_device_resume(). A device without a
+ * front-end is quiesced trivially. A front-end built before pv ABI 3.3, or
+ * one without the callback, cannot be quiesced: -EBUSY, with one line
+ * naming it (a backend's suspend callback returns that, which aborts the
+ * suspend; its shutdown callback stops the device anyway). Calling it on a
+ * quiesced device does nothing. Takes the pv device's lock: process
+ * context, may sleep, not from the pv device's own driver callbacks.
+ *
+ * Inline, not an export of pv_core: a backend that uses it still loads
+ * into an older pv_core far enough to be refused with the ABI line.
+ *
+ * Return: 0, -EBUSY, or the front-end's error (it then runs on).
+ */
+static inline int pv_device_quiesce(struct pv_device *pdev)
+{
+	struct pv_driver *drv;
+	int err = 0;
+
+	might_sleep();
+	device_lock(&pdev->dev);
+	if (test_bit(PV_DEVICE_QUIESCED, &pdev->state_flags))
+		goto out;
+	if (pdev->dev.driver) {
+		drv = to_pv_driver(pdev->dev.driver);
+		if (!drv->quiesce || !drv->resume) {
+			dev_warn(&pdev->dev, "front-end %s cannot be quiesced (built for pv ABI %u.%u): refusing to suspend\n",
+				 drv->driver.name,
+				 PV_ABI_VERSION_MAJOR(drv->abi_version),
+				 PV_ABI_VERSION_MINOR(drv->abi_version));
+			err = -EBUSY;
+			goto out;
+		}
+		err = drv->quiesce(pdev);
+		if (err)
+			goto out;
+	}
+	set_bit(PV_DEVICE_QUIESCED, &pdev->state_flags);
+out:
+	device_unlock(&pdev->dev);
+	return err;
+}
+
+/**
+ * pv_device_resume() - let the front-end use a device again
+ * @pdev: a device pv_device_quiesce() quiesced, set up again by its backend
+ *
+ * For the backend's resume, thaw or restore callback once the device works
+ * again: calls the bound front-end's pv_driver::resume(). Does nothing on a
+ * device that is not quiesced. Takes the pv device's lock: process
+ * context, may sleep. Inline, as pv_device_quiesce().
+ *
+ * Return: 0, or the front-end's error (logged; the device is not quiesced
+ * any more either way).
+ */
+static inline int pv_device_resume(struct pv_device *pdev)
+{
+	struct pv_driver *drv;
+	int err = 0;
+
+	might_sleep();
+	device_lock(&pdev->dev);
+	if (!test_and_clear_bit(PV_DEVICE_QUIESCED, &pdev->state_flags))
+		goto out;
+	if (pdev->dev.driver) {
+		drv = to_pv_driver(pdev->dev.driver);
+		if (drv->resume)
+			err = drv->resume(pdev);
+		if (err)
+			dev_err(&pdev->dev, "front-end %s failed to resume: %d\n",
+				drv->driver.name, err);
+	}
+out:
+	device_unlock(&pdev->dev);
+	return err;
+}
+
 /* Registry: backends. */
 int __pv_hypervisor_register(struct pv_hypervisor *hv, struct module *owner,
 			     u32 abi_version, u32 ops_size);
@@ -385,8 +468,6 @@ void pv_device_put(struct pv_device *pdev);
 void pv_device_set_features(struct pv_device *pdev, u64 features);
 void pv_device_config_changed(struct pv_device *pdev);
 void pv_device_mark_broken(struct pv_device *pdev, const char *why);
-int pv_device_quiesce(struct pv_device *pdev);
-int pv_device_resume(struct pv_device *pdev);
 
 /**
  * pv_device_is_broken() - has the host misbehaved on this device?
