@@ -42,6 +42,11 @@
 #   append: ARGS          extra kernel command line
 #   mdev: yes|no          busybox mdev loads modules by MODALIAS (default no)
 #   timeout: SECONDS      VM wall-clock limit (default 120)
+#   boot: pvh|firmware    how the stock kernel is entered: its PVH entry
+#                         (default, half the boot time under TCG) or the
+#                         bzImage through QEMU's firmware (PV_VM_PVH=0);
+#                         firmware for what PVH cannot do, such as resume
+#                         from S3
 #   allow: REGEX          console lines matching REGEX are not crash signatures
 #   prepare: CMD ARGS     run on the host before the boot (e.g. make disk images)
 #   verify: CMD ARGS      run on the host after the VM exits; it prints
@@ -206,6 +211,9 @@ run_scenario() {
 		append) append+=" $val" ;;
 		mdev) mdev=$val ;;
 		timeout) tmo=$val ;;
+		boot)
+			case $val in pvh) ;; firmware) pvh=0 ;;
+			*) setup_fail "bad boot '$val' (pvh|firmware)"; return ;; esac ;;
 		allow) allow+=(--allow "$val") ;;
 		prepare) prepare=$val ;;
 		verify) verify=$val ;;

@@ -5,11 +5,11 @@
 # guest over QMP (system_wakeup) once QEMU reports it suspended; QEMU
 # resets every device on the way back, so the drivers must set their
 # rings up again.
-# S3 needs the firmware boot: run with PV_VM_PVH=0. Booted through the
+# S3 needs the firmware boot (#@ boot: firmware): booted through the
 # kernel's PVH entry (run.sh's default for the stock kernel), QEMU's
 # wakeup resets the guest instead of resuming it (qemu -d cpu_reset shows
-# the reset; the VM then exits under -no-reboot), so the scenario says so
-# and checks I/O, TCP and unload without suspending.
+# the reset; the VM then exits under -no-reboot), so a PVH boot fails the
+# scenario's booted_through_firmware check rather than skip the suspends.
 #@ kernel: stock
 #@ extra: project
 #@ mdev: yes
@@ -22,6 +22,7 @@
 #@ qemu: -netdev user,id=n0 -device vmxnet3,netdev=n0,mac=00:50:56:12:34:59
 #@ prepare: truncate -s 64M @WORK@/disk0.img
 #@ host: python3 @TOP@/tests/vm/host/s3-wake.py @WORK@/qmp.sock @TIMEOUT@ python3 @TOP@/tests/vm/host/tcp-echo.py 47059 @TIMEOUT@
+#@ boot: firmware
 #@ timeout: 300
 
 PORT=47059
@@ -55,8 +56,9 @@ check carrier wait_for 10 carrier_is 1
 s3=1
 if [ "$(cat /proc/sys/kernel/bootloader_type)" = 144 ]; then
 	s3=0
-	note "booted through the PVH entry, from which S3 does not resume: suspend NOT tested (run with PV_VM_PVH=0)"
+	note "booted through the PVH entry, from which S3 does not resume: suspend NOT tested"
 fi
+check booted_through_firmware test "$s3" = 1
 check s3_offered grep -qw mem /sys/power/state
 note "mem_sleep: $(cat /sys/power/mem_sleep 2>&1)"
 check s3_deep sh -c 'echo deep > /sys/power/mem_sleep'
