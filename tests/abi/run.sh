@@ -77,11 +77,27 @@ open(path, "w").write(new)
 EOF
 }
 
+# judge NAME EXPECT PATTERN RC LOG: a check that exited RC, its output in
+# LOG, against what was expected: EXPECT "pass" or "fail", and PATTERN in
+# LOG (the reason given).
+judge() {
+	local name=$1 expect=$2 pattern=$3 rc=$4 log=$5
+	if [ "$expect" = pass ] && [ "$rc" -ne 0 ]; then
+		fail "$name" "check failed: $(head -5 "$log" | tr '\n' ' ')"
+	elif [ "$expect" = fail ] && [ "$rc" -eq 0 ]; then
+		fail "$name" "check passed a change it must refuse: $(tail -3 "$log" | tr '\n' ' ')"
+	elif ! grep -qF -- "$pattern" "$log"; then
+		fail "$name" "check gave another reason than '$pattern': $(head -5 "$log" | tr '\n' ' ')"
+	else
+		pass "$name"
+	fi
+}
+
 # case_expect NAME EXPECT PATTERN FILE EXPR...: apply each (FILE, EXPR) to a
 # scratch tree, build, check. EXPECT is "pass" or "fail"; PATTERN must
 # appear in the check's output (the reason the policy gives).
 case_expect() {
-	local name=$1 expect=$2 pattern=$3 t rc
+	local name=$1 expect=$2 pattern=$3 t
 	shift 3
 	t=$(scratch "$name")
 	while [ $# -ge 2 ]; do
@@ -93,16 +109,7 @@ case_expect() {
 		return
 	fi
 	verdict "$t"
-	rc=$?
-	if [ "$expect" = pass ] && [ $rc -ne 0 ]; then
-		fail "$name" "check failed: $(head -5 "$t/check.log" | tr '\n' ' ')"
-	elif [ "$expect" = fail ] && [ $rc -eq 0 ]; then
-		fail "$name" "check passed a change the policy forbids: $(cat "$t/check.log")"
-	elif ! grep -qF -- "$pattern" "$t/check.log"; then
-		fail "$name" "check gave another reason than '$pattern': $(head -5 "$t/check.log" | tr '\n' ' ')"
-	else
-		pass "$name"
-	fi
+	judge "$name" "$expect" "$pattern" $? "$t/check.log"
 }
 
 # 1. The tree as it is.
@@ -172,7 +179,7 @@ fi
 # doc_check NAME EXPECT PATTERN [FILE EXPR]: scripts/abi-doc.py --check on
 # a scratch copy, with the change applied.
 doc_check() {
-	local name=$1 expect=$2 pattern=$3 t rc
+	local name=$1 expect=$2 pattern=$3 t
 	t=$tmp/doc-$name
 	mkdir -p "$t"
 	rsync -a --exclude=.git --exclude-from="$top/.gitignore" "$top/" "$t/"
@@ -180,16 +187,7 @@ doc_check() {
 	python3 "$t/scripts/abi-doc.py" --check --kernel-doc "$kdir/scripts/kernel-doc" \
 		--top "$t" --source "$t/docs/src/pv-abi.md" --out "$t/docs/pv-abi.md" \
 		>"$t/doc.log" 2>&1
-	rc=$?
-	if [ "$expect" = pass ] && [ $rc -ne 0 ]; then
-		fail "$name" "$(grep abi-doc: "$t/doc.log" | head -3 | tr '\n' ' ')"
-	elif [ "$expect" = fail ] && [ $rc -eq 0 ]; then
-		fail "$name" "abi-doc --check passed: $(tail -2 "$t/doc.log" | tr '\n' ' ')"
-	elif ! grep -qF -- "$pattern" "$t/doc.log"; then
-		fail "$name" "another reason than '$pattern': $(tail -3 "$t/doc.log" | tr '\n' ' ')"
-	else
-		pass "$name"
-	fi
+	judge "$name" "$expect" "$pattern" $? "$t/doc.log"
 }
 doc_check abi-doc-current pass "matches the headers"
 doc_check abi-doc-stale fail "run make abi-doc" \
